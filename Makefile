@@ -1,0 +1,35 @@
+# The two commands of the README. Both set up .venv from requirements.lock first (once; again when the
+# lock or pyproject.toml change), so a fresh machine needs only Python 3.11 and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+AS_OF  ?= 2020
+
+.PHONY: book test lock clean
+
+book: $(STAMP)
+	$(BIN)/evalkit build --as-of $(AS_OF)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=...)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	touch $@
+
+# Re-resolve the lock from pyproject.toml in a throw-away environment.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -e '.[test]' setuptools wheel
+	{ echo "# Exact versions for Python 3.11, resolved from pyproject.toml's dependencies and [test] extra."; \
+	  echo "# Regenerate with: make lock   (never edit by hand)"; \
+	  .lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^pip=='; } > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) _build

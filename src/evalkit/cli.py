@@ -1,0 +1,85 @@
+"""The ``evalkit`` command: ``validate``, ``table`` and ``build``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import data as data_mod
+from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
+from .tables import AREAS, display_frame, indicator_table
+
+
+def _data_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, default=None, help="data directory (default: the checkout's data/)")
+
+
+def _threshold_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--points-threshold", type=float, default=DEFAULT_POINTS_THRESHOLD,
+                   help="yellow band for shares, in percentage points (default %(default)s)")
+    p.add_argument("--relative-threshold", type=float, default=DEFAULT_RELATIVE_THRESHOLD,
+                   help="yellow band for counts and money, in per cent (default %(default)s)")
+
+
+def _validated(data_dir: Path | None) -> dict:
+    try:
+        return data_mod.validate(data_dir)
+    except data_mod.DataValidationError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def cmd_validate(args) -> int:
+    frames = _validated(args.data)
+    summary = ", ".join(f"{len(df)} {name}" for name, df in frames.items())
+    print(f"data package is valid: {summary}")
+    return 0
+
+
+def _print_tables(frames: dict, areas: list[str], args) -> None:
+    thresholds = dict(points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
+    for i, area in enumerate(areas):
+        table = indicator_table(frames["indicators"], frames["observations"], area,
+                                as_of=args.as_of, base=args.base, **thresholds)
+        frame = display_frame(table)
+        if args.format == "csv":
+            frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        else:
+            if len(areas) > 1:
+                print(f"{'' if i == 0 else chr(10)}## {AREAS[area]} ({args.base}–{args.as_of})\n")
+            print(frame.to_markdown(index=False))
+
+
+def cmd_table(args) -> int:
+    frames = _validated(args.data)
+    areas = list(AREAS) if args.area == "all" else [args.area]
+    _print_tables(frames, areas, args)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="evalkit", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="validate the data package; exit non-zero listing every problem")
+    _data_arg(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("table", help="print an area's indicator table in the report's layout")
+    p.add_argument("area", choices=[*AREAS, "all"])
+    p.add_argument("--as-of", type=int, required=True, help="last year of the table")
+    p.add_argument("--base", type=int, default=2016, help="first year (default %(default)s)")
+    p.add_argument("--format", choices=["markdown", "csv"], default="markdown")
+    _data_arg(p)
+    _threshold_args(p)
+    p.set_defaults(func=cmd_table)
+
+    args = parser.parse_args(argv)
+    if getattr(args, "as_of", None) is not None and args.as_of <= args.base:
+        parser.error(f"--as-of ({args.as_of}) must be after --base ({args.base})")
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

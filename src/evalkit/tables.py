@@ -1,0 +1,170 @@
+"""An area's indicator table in the report's layout: levels for each year, the change columns, and
+each change's colour by the classifier.
+
+``indicator_table`` returns the numbers (:class:`AreaTable`); ``display_frame`` turns them into the
+strings a reader sees (Norwegian formats), which the CLI prints and the book styles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import fmt
+from .classify import classify_frame
+
+AREAS = {
+    "ressursinnsats": "Ressursinnsats",
+    "samfunnseffekter": "Samfunnseffekter",
+    "hovedmal1": "Hovedmål 1: Reell brukerinnflytelse",
+    "hovedmal2": "Hovedmål 2: Tidlig innsats",
+    "hovedmal3": "Hovedmål 3: Et tilgjengelig, variert og helhetlig tjenesteapparat",
+    "hovedmal4": "Hovedmål 4: Aktiv og meningsfylt tilværelse",
+    "hovedmal5": "Hovedmål 5: Alternative straffereaksjoner og straffegjennomføringsformer",
+}
+
+# Colour -> (Norwegian name, symbol for readers who cannot tell the colours apart, meaning).
+COLOUR_LABELS = {
+    "green": ("grønn", "✓", "endring i ønsket retning"),
+    "yellow": ("gul", "=", "uendret (innenfor terskelen)"),
+    "red": ("rød", "✗", "endring i uønsket retning"),
+    "grey": ("grå", "–", "ikke vurdert (mangler data, første måling, brudd i serien m.m.)"),
+}
+
+TYPE_LABELS = {"innsats": "Innsats", "aktivitet": "Aktivitet", "resultat": "Resultat"}
+
+
+def periods(base: int, as_of: int) -> list[tuple[int, int]]:
+    """The change columns: each pair of consecutive years, then the whole span if longer than a year."""
+    if as_of <= base:
+        raise ValueError(f"as_of ({as_of}) must be after base ({base})")
+    out = [(y, y + 1) for y in range(base, as_of)]
+    if as_of - base > 1:
+        out.append((base, as_of))
+    return out
+
+
+def period_label(p: tuple[int, int]) -> str:
+    return f"{p[0]}–{p[1]}"
+
+
+@dataclass
+class AreaTable:
+    """The numbers behind one area's table."""
+
+    area: str
+    base: int
+    as_of: int
+    indicators: pd.DataFrame  # index id: type, name, source, unit, change, direction
+    levels: pd.DataFrame  # index id, columns years: value (NaN where none)
+    qualifiers: pd.DataFrame  # index id, columns years: exact/approx/... ("" where none)
+    series: pd.DataFrame  # index id, columns years: series name ("" where none)
+    changes: pd.DataFrame  # long: id, period, from_year, to_year, delta, colour, reason
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.base, self.as_of + 1))
+
+    @property
+    def periods(self) -> list[tuple[int, int]]:
+        return periods(self.base, self.as_of)
+
+    def colour(self, ident: int, period: tuple[int, int]) -> str:
+        row = self.changes[(self.changes["id"] == ident) & (self.changes["period"] == period_label(period))]
+        return str(row["colour"].iloc[0])
+
+
+def _pick_series(obs: pd.DataFrame) -> pd.DataFrame:
+    """One observation per indicator and year: the ``main`` series where there is one."""
+    ranked = obs.assign(_rank=(obs["series"] != "main").astype(int)).sort_values(["id", "year", "_rank", "series"])
+    return ranked.drop_duplicates(["id", "year"]).drop(columns="_rank")
+
+
+def indicator_table(catalogue: pd.DataFrame, observations: pd.DataFrame, area: str, *,
+                    as_of: int, base: int = 2016, **thresholds) -> AreaTable:
+    """Build the table of *area* for the years ``base`` … ``as_of`` from validated frames."""
+    if area not in AREAS:
+        raise ValueError(f"unknown area {area!r}; one of {', '.join(AREAS)}")
+    cat = catalogue[(catalogue["area"] == area) & (catalogue["status"] == "active")]
+    cat = cat.set_index("id").sort_index()
+    ids = cat.index
+    years = list(range(base, as_of + 1))
+
+    obs = observations[observations["id"].isin(ids) & observations["year"].between(base, as_of)]
+    obs = _pick_series(obs)
+    grid = pd.MultiIndex.from_product([ids, years], names=["id", "year"])
+    cells = obs.set_index(["id", "year"]).reindex(grid)
+    levels = cells["value"].astype(float).unstack("year").reindex(columns=years)
+    qualifiers = cells["qualifier"].astype("string").fillna("").unstack("year").reindex(columns=years)
+    series = cells["series"].astype("string").fillna("").unstack("year").reindex(columns=years)
+
+    rows = []
+    for p in periods(base, as_of):
+        frame = pd.DataFrame({
+            "id": ids,
+            "period": period_label(p),
+            "from_year": p[0],
+            "to_year": p[1],
+            "years": p[1] - p[0],
+            "from_value": levels[p[0]].to_numpy(),
+            "to_value": levels[p[1]].to_numpy(),
+            "direction": cat["direction"].to_numpy(dtype=object),
+            "change": cat["change"].to_numpy(dtype=object),
+            "exact": ((qualifiers[p[0]].isin(["exact", ""])) & (qualifiers[p[1]].isin(["exact", ""]))).to_numpy(),
+            "comparable": ((series[p[0]] == series[p[1]]) | (series[p[0]] == "") | (series[p[1]] == "")).to_numpy(),
+        })
+        rows.append(frame)
+    changes = classify_frame(pd.concat(rows, ignore_index=True), **thresholds)
+    keep = ["id", "period", "from_year", "to_year", "from_value", "to_value", "delta", "colour", "reason"]
+    return AreaTable(area, base, as_of, cat[["type", "name", "source", "unit", "change", "direction"]],
+                     levels, qualifiers, series, changes[keep])
+
+
+_QUALIFIER_PREFIX = {"approx": "ca. ", "lower_bound": "over ", "upper_bound": "under "}
+
+
+def display_frame(table: AreaTable, *, symbols: bool = True) -> pd.DataFrame:
+    """The table as a reader sees it: Norwegian number formats, one column per year and per change,
+    and for each change a colour column (``grønn ✓`` …)."""
+    cat = table.indicators
+    out = pd.DataFrame(index=cat.index)
+    out["Nr."] = cat.index.astype(str)
+    out["Type"] = cat["type"].map(TYPE_LABELS).fillna("")
+    out["Indikator"] = cat["name"]
+    out["Kilde"] = cat["source"]
+    for y in table.years:
+        vals = []
+        for ident in cat.index:
+            text = fmt.level(table.levels.at[ident, y], cat.at[ident, "unit"])
+            q = table.qualifiers.at[ident, y]
+            if text != fmt.NA and q in _QUALIFIER_PREFIX:
+                text = _QUALIFIER_PREFIX[q] + text
+            s = table.series.at[ident, y]
+            if text != fmt.NA and s not in ("", "main"):
+                text += " †"
+            vals.append(text)
+        out[str(y)] = vals
+    ch = table.changes.set_index(["id", "period"])
+    for p in table.periods:
+        label = period_label(p)
+        sub = ch.xs(label, level="period").reindex(cat.index)
+        out[label] = [fmt.change(d, r) for d, r in zip(sub["delta"], cat["change"])]
+        names = sub["colour"].astype(str).map(lambda c: COLOUR_LABELS[c][0] + (f" {COLOUR_LABELS[c][1]}" if symbols else ""))
+        out[f"Farge {label}"] = names.to_numpy()
+    return out.reset_index(drop=True)
+
+
+def colour_counts(table: AreaTable, period: tuple[int, int] | None = None) -> pd.Series:
+    """How many indicators of the table have each colour over *period* (default: the whole span)."""
+    p = period_label(period or (table.base, table.as_of))
+    sub = table.changes[table.changes["period"] == p]
+    return sub["colour"].value_counts().reindex(list(COLOUR_LABELS), fill_value=0)
+
+
+def all_tables(catalogue, observations, *, as_of: int, base: int = 2016, **thresholds) -> dict[str, AreaTable]:
+    return {a: indicator_table(catalogue, observations, a, as_of=as_of, base=base, **thresholds) for a in AREAS}
+
+
+__all__ = ["AREAS", "COLOUR_LABELS", "AreaTable", "indicator_table", "display_frame", "colour_counts",
+           "periods", "period_label", "all_tables"]

@@ -1,0 +1,50 @@
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+DOC = "001_8ceffd757f77f65e.txt"
+
+MINI = {
+    "indicators.csv": [
+        ["id", "area", "type", "name", "source", "unit", "change", "direction", "status", "note", "document", "location"],
+        ["3", "ressursinnsats", "", "Samlede bevilgninger", "Statsbudsjettet", "nok_million", "relative", "up", "active", "", DOC, "Tabell 5.1, line 1090"],
+        ["7", "ressursinnsats", "", "Andel kommuner", "IS-24/8", "percent", "points", "up", "active", "", DOC, "Tabell 5.1, line 1094"],
+        ["11", "samfunnseffekter", "", "Antall straffereaksjoner", "SSB", "count", "relative", "down", "active", "", DOC, "Tabell 6.1, line 1235"],
+        ["17", "samfunnseffekter", "", "Risikofylt alkoholforbruk", "FHI", "percent", "points", "down", "retired", "dropped", DOC, "line 337"],
+    ],
+    "series.csv": [
+        ["series", "description", "document", "location"],
+        ["main", "The indicator's original series", DOC, "line 1"],
+    ],
+    "observations.csv": [
+        ["id", "year", "value", "qualifier", "series", "document", "location", "note"],
+        ["3", "2016", "2053", "exact", "main", DOC, "Tabell 5.1, line 1090", ""],
+        ["3", "2017", "2141", "exact", "main", DOC, "Tabell 5.1, line 1090", ""],
+        ["3", "2018", "2152", "exact", "main", DOC, "Tabell 5.1, line 1090", ""],
+        ["7", "2017", "21", "exact", "main", DOC, "Tabell 5.1, line 1094", ""],
+        ["7", "2018", "27", "exact", "main", DOC, "Tabell 5.1, line 1094", ""],
+        ["11", "2016", "7796", "exact", "main", DOC, "Tabell 6.1, line 1235", ""],
+    ],
+    "published_changes.csv": [["id", "period", "printed", "document", "location"],
+                              ["3", "2016-2017", "4,3 %", DOC, "Tabell 5.1, line 1090"]],
+    "errata.csv": [["id", "what", "printed", "follows", "kind", "explanation", "document", "location"]],
+}
+
+
+def write_csv(path: Path, rows, encoding="utf-8") -> None:
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+@pytest.fixture
+def mini_package(tmp_path) -> Path:
+    """A small, valid data package with the real descriptor, in a temporary folder."""
+    shutil.copy(DATA / "datapackage.json", tmp_path / "datapackage.json")
+    for name, rows in MINI.items():
+        write_csv(tmp_path / name, rows)
+    return tmp_path
