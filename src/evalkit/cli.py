@@ -58,6 +58,16 @@ def cmd_table(args) -> int:
     return 0
 
 
+def cmd_build(args) -> int:
+    """Until the book lands: validate the data and print every area's table."""
+    frames = _validated(args.data)
+    print(f"data package is valid ({len(frames['indicators'])} indicators, "
+          f"{len(frames['observations'])} observations)\n")
+    args.format = "markdown"
+    _print_tables(frames, list(AREAS), args)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="evalkit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,6 +84,13 @@ def main(argv: list[str] | None = None) -> int:
     _data_arg(p)
     _threshold_args(p)
     p.set_defaults(func=cmd_table)
+
+    p = sub.add_parser("build", help="validate the data and build the book")
+    p.add_argument("--as-of", type=int, default=2020, help="last year the book covers (default %(default)s)")
+    p.add_argument("--base", type=int, default=2016, help="first year (default %(default)s)")
+    _data_arg(p)
+    _threshold_args(p)
+    p.set_defaults(func=cmd_build)
 
     args = parser.parse_args(argv)
     if getattr(args, "as_of", None) is not None and args.as_of <= args.base:

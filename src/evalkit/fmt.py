@@ -19,7 +19,7 @@ NBSP = "\u00a0"
 MINUS = get_minus_sign_symbol(LOCALE)
 
 
-def _quantize(value: float, decimals: int) -> decimal.Decimal:
+def round_half_up(value: float, decimals: int) -> decimal.Decimal:
     # repr() gives the shortest decimal that round-trips the float, so 0.145 stays 0.145, not 0.14499…
     d = decimal.Decimal(repr(float(value)))
     return d.quantize(decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP)
@@ -36,7 +36,7 @@ def number(value, decimals: int = 0) -> str:
     """``13936`` -> ``"13 936"``; ``2.05, 2`` -> ``"2,05"``; missing -> ``"N/A"``."""
     if _is_missing(value):
         return NA
-    q = _quantize(value, decimals)
+    q = round_half_up(value, decimals)
     if q == 0:
         q = abs(q)  # no "-0,0"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
