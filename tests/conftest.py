@@ -33,6 +33,11 @@ MINI = {
     "published_changes.csv": [["id", "period", "printed", "document", "location"],
                               ["3", "2016-2017", "4,3 %", DOC, "Tabell 5.1, line 1090"]],
     "errata.csv": [["id", "what", "printed", "follows", "kind", "explanation", "document", "location"]],
+    "reported_changes.csv": [["id", "period", "value", "unit", "qualifier", "kind", "document", "location", "text"],
+                             ["3", "2016-2020", "", "", "", "direction", "000_1738e49f1275b4c4.txt", "line 146", "stabil"]],
+    "figures.csv": [["key", "value", "unit", "qualifier", "year", "document", "location", "text"],
+                    ["target_total_escalation", "2.4", "nok_billion", "exact", "2016-2020", "000_1738e49f1275b4c4.txt",
+                     "line 103", "2,4 milliarder kroner"]],
 }
 
 
