@@ -40,6 +40,8 @@ class Colour(str, Enum):
 
 
 COLOURS = [c.value for c in Colour]
+_GREEN, _YELLOW, _RED, _GREY = range(4)
+_COLOUR_ARRAY = np.array(COLOURS, dtype=object)
 
 # Reasons a change is grey (empty when it is not).
 GREY_REASONS = {
@@ -50,6 +52,8 @@ GREY_REASONS = {
     "no_direction": "the indicator has no desired direction",
     "zero_base": "a relative change from zero is undefined",
 }
+_REASON_ARRAY = np.array(["", *GREY_REASONS], dtype=object)
+_REASON_CODE = {r: i for i, r in enumerate(_REASON_ARRAY)}
 
 
 def change(v_from, v_to, years, rule) -> np.ndarray:
@@ -89,26 +93,26 @@ def classify(delta, direction, rule, *, exact=True, comparable=True,
     exact = np.broadcast_to(np.asarray(exact, dtype=bool), shape)
     comparable = np.broadcast_to(np.asarray(comparable, dtype=bool), shape)
 
-    threshold = np.where(rule == "points", points_threshold, relative_threshold)
-    small = np.abs(delta) <= threshold + _EPS
-    sign = np.where(direction == "up", 1.0, np.where(direction == "down", -1.0, 0.0))
-    good = delta * sign > 0
-
+    points = rule == "points"
+    threshold = np.where(points, points_threshold, relative_threshold)
+    sign = (direction == "up").astype(np.int8) - (direction == "down").astype(np.int8)
     no_rule = rule == "none"
-    missing = np.isnan(delta) & ~no_rule
-    conditions = [
-        no_rule,
-        missing,
-        ~comparable,
-        ~exact,
-        small,
-        sign == 0,
-        good,
-    ]
-    colours = np.select(conditions, ["grey", "grey", "grey", "grey", "yellow", "grey", "green"], "red")
-    reasons = np.select(conditions[:6] + [np.ones(shape, bool)],
-                        ["no_change_rule", "missing", "series_break", "inexact", "", "no_direction", ""], "")
-    return colours.astype(object), reasons.astype(object)
+
+    # Integer codes, written from the lowest priority up so that each later rule overrides the earlier.
+    colour = np.full(shape, _RED, dtype=np.int8)
+    reason = np.zeros(shape, dtype=np.int8)
+    colour[delta * sign > 0] = _GREEN
+    no_direction = sign == 0
+    colour[no_direction] = _GREY
+    reason[no_direction] = _REASON_CODE["no_direction"]
+    small = np.abs(delta) <= threshold + _EPS
+    colour[small] = _YELLOW
+    reason[small] = 0
+    for mask, why in ((~exact, "inexact"), (~comparable, "series_break"),
+                      (np.isnan(delta) & ~no_rule, "missing"), (no_rule, "no_change_rule")):
+        colour[mask] = _GREY
+        reason[mask] = _REASON_CODE[why]
+    return _COLOUR_ARRAY[colour], _REASON_ARRAY[reason]
 
 
 def classify_frame(df: pd.DataFrame, **thresholds) -> pd.DataFrame:
