@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-AS_OF  ?= 2018
+AS_OF  ?= 2020
 
 .PHONY: book test lock clean
 

@@ -49,3 +49,8 @@ def test_level_keeps_recorded_decimals():
 def test_parse_printed(text, expected):
     got = fmt.parse(text)
     assert got == expected or (got and math.isclose(got[0], expected[0]) and got[1] == expected[1])
+
+
+def test_level_uses_printed_decimals():
+    assert fmt.level(2.0, "index", 1) == "2,0"
+    assert fmt.level(0.0, "percent", 1) == f"0,0{NB}%"

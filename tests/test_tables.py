@@ -84,3 +84,11 @@ def test_cli_table_csv(capsys):
 def test_cli_rejects_as_of_before_base():
     with pytest.raises(SystemExit):
         main(["table", "hovedmal1", "--as-of", "2016"])
+
+
+def test_levels_keep_the_printed_precision():
+    # Tabell 5.1 prints the golden-rule indicator as 2,0 / -3,1 / 1,0 and Tabell 6.1 indicator 20 as 0,0 %
+    row6 = display_frame(table("ressursinnsats")).set_index("Nr.").loc["6"]
+    assert (row6["2016"], row6["2018"]) == ("2,0", "1,0")
+    row20 = display_frame(table("samfunnseffekter")).set_index("Nr.").loc["20"]
+    assert row20["2016"] == "0,0\u00a0%"

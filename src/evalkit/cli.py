@@ -59,12 +59,17 @@ def cmd_table(args) -> int:
 
 
 def cmd_build(args) -> int:
-    """Until the book lands: validate the data and print every area's table."""
-    frames = _validated(args.data)
-    print(f"data package is valid ({len(frames['indicators'])} indicators, "
-          f"{len(frames['observations'])} observations)\n")
-    args.format = "markdown"
-    _print_tables(frames, list(AREAS), args)
+    from .build import BuildError, build
+
+    try:
+        build(as_of=args.as_of, base=args.base, jobs=args.jobs, data_dir=args.data,
+              points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
+    except data_mod.DataValidationError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(f"build failed; the published book is unchanged.\n{exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -88,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="validate the data and build the book")
     p.add_argument("--as-of", type=int, default=2020, help="last year the book covers (default %(default)s)")
     p.add_argument("--base", type=int, default=2016, help="first year (default %(default)s)")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: the number of cores)")
     _data_arg(p)
     _threshold_args(p)
     p.set_defaults(func=cmd_build)

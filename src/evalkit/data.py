@@ -215,6 +215,10 @@ def _typed_frame(path: Path, name: str, data_dir: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={k: ("string" if v != "float64" else v) for k, v in dtypes.items()},
                      keep_default_na=False, na_values={k: [""] for k in dtypes})
     for col, dtype in dtypes.items():
+        if dtype == "float64":
+            # Keep the precision the source printed ("2.0" has one decimal), which a float loses.
+            raw = pd.read_csv(path, usecols=[col], dtype="string", keep_default_na=False)[col]
+            df[f"{col}_decimals"] = raw.str.extract(r"\.(\d+)$", expand=False).str.len().fillna(0).astype("Int64")
         if dtype == "Int64":
             df[col] = pd.to_numeric(df[col]).astype("Int64")
         elif dtype == "string":

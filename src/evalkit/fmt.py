@@ -54,19 +54,19 @@ def points(value, decimals: int = 1) -> str:
     return NA if _is_missing(value) else f"{number(value, decimals)}{NBSP}%-poeng"
 
 
-# How a level of each unit is shown, and with how many decimals at most.
-def level(value, unit: str) -> str:
-    """A level in its unit's customary form: shares with "%", money and counts grouped."""
+def level(value, unit: str, decimals: int | None = None) -> str:
+    """A level in its unit's customary form, with the decimals the source printed (default: as many
+    as the value has, at most 2): shares with "%", money and counts grouped."""
     if _is_missing(value):
         return NA
-    decimals = _decimals_of(value)
+    decimals = _decimals_of(value) if decimals is None else int(decimals)
     if unit == "percent":
         return percent(value, decimals)
     return number(value, decimals)
 
 
 def _decimals_of(value) -> int:
-    """The number of decimals a value was recorded with (at most 2): 3.41 -> 2, 2.0 -> 0, 5.3 -> 1."""
+    """The number of decimals a float needs (at most 2): 3.41 -> 2, 2.0 -> 0, 5.3 -> 1."""
     d = decimal.Decimal(repr(float(value))).normalize()
     return min(max(-d.as_tuple().exponent, 0), 2)
 

@@ -60,6 +60,7 @@ class AreaTable:
     levels: pd.DataFrame  # index id, columns years: value (NaN where none)
     qualifiers: pd.DataFrame  # index id, columns years: exact/approx/... ("" where none)
     series: pd.DataFrame  # index id, columns years: series name ("" where none)
+    decimals: pd.DataFrame  # index id, columns years: decimals the source printed
     changes: pd.DataFrame  # long: id, period, from_year, to_year, delta, colour, reason
 
     @property
@@ -98,6 +99,7 @@ def indicator_table(catalogue: pd.DataFrame, observations: pd.DataFrame, area: s
     levels = cells["value"].astype(float).unstack("year").reindex(columns=years)
     qualifiers = cells["qualifier"].astype("string").fillna("").unstack("year").reindex(columns=years)
     series = cells["series"].astype("string").fillna("").unstack("year").reindex(columns=years)
+    decimals = cells["value_decimals"].fillna(0).astype(int).unstack("year").reindex(columns=years)
 
     rows = []
     for p in periods(base, as_of):
@@ -118,7 +120,7 @@ def indicator_table(catalogue: pd.DataFrame, observations: pd.DataFrame, area: s
     changes = classify_frame(pd.concat(rows, ignore_index=True), **thresholds)
     keep = ["id", "period", "from_year", "to_year", "from_value", "to_value", "delta", "colour", "reason"]
     return AreaTable(area, base, as_of, cat[["type", "name", "source", "unit", "change", "direction"]],
-                     levels, qualifiers, series, changes[keep])
+                     levels, qualifiers, series, decimals, changes[keep])
 
 
 _QUALIFIER_PREFIX = {"approx": "ca. ", "lower_bound": "over ", "upper_bound": "under "}
@@ -136,7 +138,7 @@ def display_frame(table: AreaTable, *, symbols: bool = True) -> pd.DataFrame:
     for y in table.years:
         vals = []
         for ident in cat.index:
-            text = fmt.level(table.levels.at[ident, y], cat.at[ident, "unit"])
+            text = fmt.level(table.levels.at[ident, y], cat.at[ident, "unit"], table.decimals.at[ident, y])
             q = table.qualifiers.at[ident, y]
             if text != fmt.NA and q in _QUALIFIER_PREFIX:
                 text = _QUALIFIER_PREFIX[q] + text

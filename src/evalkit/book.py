@@ -1,0 +1,283 @@
+"""What the chapter notebooks call, so that each notebook holds only its chapter: load the data once,
+show an area's table as the report lays it out (coloured, with a symbol beside each colour and a
+legend), draw figures from the data with a source line, and glue computed numbers into the prose.
+
+Text from the data (indicator names, sources, notes) is always HTML-escaped before it reaches a page.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import matplotlib
+import pandas as pd
+
+from . import fmt
+from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD, change, classify
+from .data import validate
+from .tables import AREAS, COLOUR_LABELS, AreaTable, display_frame, indicator_table, period_label
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+# Background colours of the report's traffic lights, light enough for black text (WCAG AA).
+BACKGROUND = {"green": "#a8d5a2", "yellow": "#fde68a", "red": "#f5a3a3", "grey": "#e0e0e0"}
+# Line colours for figures: the Okabe-Ito palette, distinguishable with common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+SOURCE_NAMES = {
+    "IS-24/8": "Helsedirektoratets kartlegging av kommunalt psykisk helse- og rusarbeid (IS-24/8)",
+    "BrukerPlan": "BrukerPlan (KORFOR, Helse Stavanger)",
+    "Brukertilfredshetsundersøkelsen": "Brukertilfredshetsundersøkelsen (KoRus Midt)",
+}
+
+
+@dataclass
+class Chapter:
+    """The data and parameters of one chapter notebook's run."""
+
+    as_of: int
+    base_year: int
+    frames: dict[str, pd.DataFrame]
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def catalogue(self) -> pd.DataFrame:
+        return self.frames["indicators"]
+
+    @property
+    def observations(self) -> pd.DataFrame:
+        return self.frames["observations"]
+
+    def table(self, area: str) -> AreaTable:
+        return indicator_table(self.catalogue, self.observations, area, as_of=self.as_of, base=self.base_year,
+                               **self.thresholds)
+
+    def value(self, ident: int, year: int, series: str = "main") -> float:
+        """One observed value; raises KeyError if the data has none (never a silent NaN in prose)."""
+        obs = self.observations
+        hit = obs[(obs["id"] == ident) & (obs["year"] == year) & (obs["series"] == series)]
+        if hit.empty:
+            raise KeyError(f"no observation for indicator {ident}, {year}, series {series}")
+        return float(hit["value"].iloc[0])
+
+    def latest(self, ident: int, series: str = "main") -> tuple[int, float]:
+        """The last year up to ``as_of`` with an exact value, and that value."""
+        obs = self.observations
+        hit = obs[(obs["id"] == ident) & (obs["series"] == series) & (obs["qualifier"] == "exact")
+                  & obs["year"].between(self.base_year, self.as_of)].sort_values("year")
+        if hit.empty:
+            raise KeyError(f"no exact value for indicator {ident} in {self.base_year}-{self.as_of}")
+        return int(hit["year"].iloc[-1]), float(hit["value"].iloc[-1])
+
+    def change_between(self, ident: int, start: int, end: int) -> tuple[float, str]:
+        """The report's change (annual average over a span) between two years, and its colour."""
+        ind = self.catalogue.set_index("id").loc[ident]
+        years = end - start
+        delta = change([self.value(ident, start)], [self.value(ident, end)], years, ind["change"])
+        colours, _ = classify(delta, ind["direction"], ind["change"], **self.thresholds)
+        return float(delta[0]), str(colours[0])
+
+    def figure(self, key: str) -> float:
+        """A figure from ``figures.csv`` by key (the first statement if several documents state it)."""
+        fig = self.frames["figures"]
+        hit = fig[fig["key"] == key]
+        if hit.empty:
+            raise KeyError(f"no figure {key!r} in figures.csv")
+        return float(hit["value"].iloc[0])
+
+    def reported(self, ident: int) -> pd.DataFrame:
+        """The final report's statements of change for an indicator."""
+        rc = self.frames["reported_changes"]
+        return rc[rc["id"] == ident]
+
+
+def setup(as_of: int = 2020, base_year: int = 2016, data_dir=None,
+          points_threshold: float = DEFAULT_POINTS_THRESHOLD,
+          relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD) -> Chapter:
+    """Validate the data and prepare plotting; the first call of every chapter notebook."""
+    frames = validate(data_dir)
+    sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
+    plt.rcParams.update({
+        "figure.figsize": (8, 4.2), "figure.dpi": 100, "savefig.dpi": 100, "font.family": "DejaVu Sans",
+        "svg.hashsalt": "evalkit", "axes.titlesize": 12, "axes.titleweight": "bold",
+    })
+    return Chapter(as_of, base_year, frames,
+                   dict(points_threshold=points_threshold, relative_threshold=relative_threshold))
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables
+
+
+def _reported_text(rows: pd.DataFrame) -> str:
+    parts = []
+    for r in rows.itertuples():
+        if r.kind == "direction":
+            parts.append(f"«{r.text}»")
+        elif pd.notna(r.value):
+            unit = {"percent": "%", "percent_per_year": "% per år", "percentage_points": "%-poeng",
+                    "count": ""}.get(r.unit, "")
+            number = fmt.number(r.value, r.value_decimals)
+            prefix = {"approx": "ca. "}.get(r.qualifier, "")
+            span = "" if r.period == "unstated" else f" ({r.period.replace('-', '–')})"
+            parts.append(f"{prefix}{number}{fmt.NBSP + unit if unit else ''}{span}")
+    return "; ".join(parts)
+
+
+def table_frame(chapter: Chapter, table: AreaTable) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells a reader sees and, of the same shape, their CSS: each change cell carries its colour's
+    background and symbol; where the final report states a change in words, a last column shows it."""
+    shown = display_frame(table, symbols=False)
+    css = pd.DataFrame("", index=shown.index, columns=shown.columns)
+    for p in table.periods:
+        label = period_label(p)
+        colours = table.changes[table.changes["period"] == label].set_index("id")["colour"].astype(str)
+        colours = colours.reindex(table.indicators.index).to_numpy()
+        shown[label] = [f"{v} {COLOUR_LABELS[c][1]}" for v, c in zip(shown[label], colours)]
+        css[label] = [f"background-color: {BACKGROUND[c]}" for c in colours]
+    shown = shown.drop(columns=[c for c in shown.columns if c.startswith("Farge ")])
+    css = css[shown.columns]
+    if table.as_of >= 2019:
+        reported = [_reported_text(chapter.reported(i)) for i in table.indicators.index]
+        if any(reported):
+            shown["Oppgitt i sluttrapporten"] = reported
+            css["Oppgitt i sluttrapporten"] = "font-style: italic"
+    return shown, css
+
+
+def show_table(chapter: Chapter, area: str, caption: str | None = None):
+    """The area's table as a pandas Styler: escaped text, coloured change cells, symbols."""
+    table = chapter.table(area)
+    shown, css = table_frame(chapter, table)
+    caption = caption or f"{AREAS[area]}: indikatorer {table.base}–{table.as_of}"
+    styler = (shown.style
+              .format(escape="html")
+              .apply(lambda _: css, axis=None)
+              .hide(axis="index")
+              .set_caption(html.escape(caption))
+              .set_table_attributes(f'class="evalkit-table" data-area="{area}"')
+              .set_uuid(f"tbl-{area}"))
+    return styler
+
+
+def legend_html(chapter: Chapter) -> str:
+    """The colour legend with the thresholds this run applies."""
+    pts = fmt.number(chapter.thresholds.get("points_threshold", DEFAULT_POINTS_THRESHOLD), 1)
+    rel = fmt.number(chapter.thresholds.get("relative_threshold", DEFAULT_RELATIVE_THRESHOLD), 1)
+    items = []
+    for colour, (name, symbol, meaning) in COLOUR_LABELS.items():
+        items.append(f'<span class="evalkit-legend-item" style="background-color: {BACKGROUND[colour]}">'
+                     f"{html.escape(symbol)} {html.escape(name)}: {html.escape(meaning)}</span>")
+    note = (f"Terskel: {pts} prosentpoeng per år for andeler, {rel} prosent per år for antall og beløp. "
+            "Ca. = omtrentlig verdi (vises, men vurderes ikke); † = verdi fra en ny serie som ikke kan "
+            "sammenlignes med tidligere år; kursiv = endring slik sluttrapporten oppgir den (ikke beregnet).")
+    return f'<div class="evalkit-legend">{" ".join(items)}<p>{html.escape(note)}</p></div>'
+
+
+# --------------------------------------------------------------------------------------------------
+# Figures
+
+
+def short_name(name: str, width: int = 60) -> str:
+    return name if len(name) <= width else name[: width - 1].rsplit(" ", 1)[0] + " …"
+
+
+def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, ylabel: str = "Prosent",
+                labels: dict[int, str] | None = None, series: str = "main"):
+    """Levels of several indicators over the years the chapter covers, one line each; approximate
+    values drawn hollow; a source line under the plot. Returns the matplotlib figure."""
+    cat = chapter.catalogue.set_index("id")
+    obs = chapter.observations
+    fig, ax = plt.subplots()
+    for i, ident in enumerate(ids):
+        rows = obs[(obs["id"] == ident) & (obs["series"] == series)
+                   & obs["year"].between(chapter.base_year, chapter.as_of)].sort_values("year")
+        if rows.empty:
+            continue
+        label = (labels or {}).get(ident) or f"{ident}: {short_name(cat.at[ident, 'name'])}"
+        colour = PALETTE[i % len(PALETTE)]
+        ax.plot(rows["year"], rows["value"], color=colour, marker="o", label=label)
+        inexact = rows[rows["qualifier"] != "exact"]
+        ax.scatter(inexact["year"], inexact["value"], s=80, facecolors="white", edgecolors=colour, zorder=3)
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(ylabel)
+    ax.set_xticks(range(chapter.base_year, chapter.as_of + 1))
+    ax.set_xlim(chapter.base_year - 0.3, chapter.as_of + 0.3)
+    if ylabel == "Prosent":
+        ax.set_ylim(0, 100)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, frameon=False, fontsize=9)
+    fig.text(0.01, -0.02 - 0.055 * len(ids), f"Kilde: {source}", fontsize=8, ha="left", va="top")
+    fig.tight_layout()
+    return fig
+
+
+def bar_figure(values: pd.Series, title: str, source: str, *, ylabel: str, number_format=fmt.number,
+               horizontal: bool = False):
+    """Bars with their values printed on them (e.g. money by purpose or year)."""
+    fig, ax = plt.subplots()
+    labels = [str(i) for i in values.index]
+    if horizontal:
+        bars = ax.barh(labels[::-1], values.to_numpy()[::-1], color=PALETTE[0])
+        ax.set_xlabel(ylabel)
+        ax.bar_label(bars, labels=[number_format(v) for v in values.to_numpy()[::-1]], padding=3, fontsize=9)
+        ax.set_xlim(0, values.max() * 1.15)
+    else:
+        bars = ax.bar(labels, values.to_numpy(), color=PALETTE[0])
+        ax.set_ylabel(ylabel)
+        ax.bar_label(bars, labels=[number_format(v) for v in values.to_numpy()], padding=2, fontsize=9)
+    ax.set_title(title, loc="left", wrap=True)
+    fig.text(0.01, -0.02, f"Kilde: {source}", fontsize=8, ha="left", va="top", wrap=True)
+    fig.tight_layout()
+    return fig
+
+
+def escalation_parts(chapter: Chapter) -> pd.Series:
+    """The 2,4 billion target by source, in millions (the final report's breakdown; the rest of the
+    cross-ministry efforts is computed as what the named parts leave of the total)."""
+    frie = chapter.figure("frie_inntekter_increase_total") * 1000
+    tverr = chapter.figure("tverrdepartementale_satsinger_total")
+    named = {
+        "Boligsosiale formål": chapter.figure("tverrdep_boligsosiale_formal"),
+        "Frivillige organisasjoner": chapter.figure("tverrdep_frivillige_organisasjoner"),
+        "Straffegjennomføring": chapter.figure("tverrdep_straffegjennomforing"),
+    }
+    return pd.Series({"Frie inntekter til kommunene": frie, **named,
+                      "Øvrige tverrdepartementale satsinger": tverr - sum(named.values())})
+
+
+# --------------------------------------------------------------------------------------------------
+# Numbers in the prose
+
+
+class Text(str):
+    """A string whose repr is itself, so that myst-nb pastes it without quotes."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def glue(key: str, text: str) -> Text:
+    """Glue a formatted number (or any short text) for ``{glue}`key``` in the notebook's Markdown."""
+    from myst_nb import glue as nb_glue
+
+    value = Text(text)
+    nb_glue(key, value, display=False)
+    return value
+
+
+def colour_name(colour: str) -> str:
+    """The Norwegian name of a colour, for prose: ``green`` -> ``grønn``."""
+    return COLOUR_LABELS[colour][0]
+
+
+def join_values(rows: pd.DataFrame) -> str:
+    """``2,0 (2016), −3,1 (2017) og 1,0 (2018)`` from observation rows, as precise as printed."""
+    items = [f"{fmt.number(v, d)} ({y})" for y, v, d in zip(rows["year"], rows["value"], rows["value_decimals"])]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+__all__ = ["Chapter", "setup", "show_table", "legend_html", "line_figure", "bar_figure", "glue", "Text",
+           "table_frame", "short_name", "colour_name", "join_values", "escalation_parts"]
