@@ -54,3 +54,8 @@ def test_parse_printed(text, expected):
 def test_level_uses_printed_decimals():
     assert fmt.level(2.0, "index", 1) == "2,0"
     assert fmt.level(0.0, "percent", 1) == f"0,0{NB}%"
+
+
+def test_numpy_integers_as_decimals():
+    import numpy as np
+    assert fmt.number(2.0, np.int64(1)) == "2,0"

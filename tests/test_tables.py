@@ -92,3 +92,16 @@ def test_levels_keep_the_printed_precision():
     assert (row6["2016"], row6["2018"]) == ("2,0", "1,0")
     row20 = display_frame(table("samfunnseffekter")).set_index("Nr.").loc["20"]
     assert row20["2016"] == "0,0\u00a0%"
+
+
+def test_overall_changes_first_to_last_measurement():
+    from evalkit.tables import overall_changes
+    out = overall_changes(CAT, OBS, as_of=2020)
+    # indicator 88: 675 (2016) -> 261 (2020), -21 % a year as the final report says; desired up -> red
+    assert (out.at[88, "from_year"], out.at[88, "to_year"]) == (2016, 2020)
+    assert round(out.at[88, "delta"]) == -21 and out.at[88, "colour"] == "red"
+    # indicator 28 has one value only (BU 2017): grey
+    assert out.at[28, "colour"] == "grey"
+    # the approximate 2020 value of indicator 37 is not used: one exact value, grey
+    assert out.at[37, "colour"] == "grey"
+    assert set(out.index) == set(CAT.query("status == 'active'")["id"])

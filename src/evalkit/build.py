@@ -23,8 +23,8 @@ from .data import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 # What the book is made of besides the executed notebooks.
-BOOK_SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_static"]
-NOTEBOOK_DIRS = ["notebooks"]
+BOOK_SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_static", "data"]
+NOTEBOOK_DIRS = ["notebooks", "chapters"]
 
 
 class BuildError(RuntimeError):
@@ -47,14 +47,22 @@ def parameters(as_of: int, base: int, data_dir: Path, points_threshold: float, r
 
 
 def _execute(src: str, dst: str, params: dict) -> Executed:
+    """Execute one notebook (in a worker process). The kernel's own stderr goes to ``<dst>.log``."""
     import papermill
 
     start = time.perf_counter()
+    log = open(f"{dst}.log", "w")
+    saved = os.dup(2)
+    os.dup2(log.fileno(), 2)  # the kernel subprocess inherits this stderr
     try:
         papermill.execute_notebook(src, dst, parameters=params, cwd=str(Path(src).parent), kernel_name="python3",
                                    progress_bar=False, log_output=False, report_mode=False)
     except papermill.PapermillExecutionError as exc:
         raise BuildError(f"{src}: cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}") from None
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        log.close()
     return Executed(src, time.perf_counter() - start)
 
 
@@ -131,6 +139,8 @@ def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_
         jobs = jobs or os.cpu_count() or 1
         log(f"executing {len(notebooks(root))} notebooks (as_of={as_of}, base={base}, jobs={jobs})")
         execute_all(root, stage, params, jobs, log)
+        for stray in stage.rglob("*.ipynb.log"):
+            stray.unlink()
         log("running jb build (warnings are errors)")
         run_jupyter_book(stage, log)
     except BaseException:

@@ -22,7 +22,7 @@ MINUS = get_minus_sign_symbol(LOCALE)
 def round_half_up(value: float, decimals: int) -> decimal.Decimal:
     # repr() gives the shortest decimal that round-trips the float, so 0.145 stays 0.145, not 0.14499…
     d = decimal.Decimal(repr(float(value)))
-    return d.quantize(decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP)
+    return d.quantize(decimal.Decimal(1).scaleb(-int(decimals)), rounding=decimal.ROUND_HALF_UP)
 
 
 def _is_missing(value) -> bool:
@@ -39,6 +39,7 @@ def number(value, decimals: int = 0) -> str:
     q = round_half_up(value, decimals)
     if q == 0:
         q = abs(q)  # no "-0,0"
+    decimals = int(decimals)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     text = format_decimal(q, format=pattern, locale=LOCALE, decimal_quantization=True)
     return MINUS + text[1:] if text.startswith("-") else text

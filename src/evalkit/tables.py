@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import fmt
@@ -169,4 +170,54 @@ def all_tables(catalogue, observations, *, as_of: int, base: int = 2016, **thres
 
 
 __all__ = ["AREAS", "COLOUR_LABELS", "AreaTable", "indicator_table", "display_frame", "colour_counts",
-           "periods", "period_label", "all_tables"]
+           "periods", "period_label", "all_tables", "check_published_changes", "overall_changes"]
+
+
+def check_published_changes(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Recompute every change cell printed in the third status report (``published_changes``) from the
+    printed levels, at the printed precision. Returns one row per cell with ``printed``, ``computed``,
+    ``matches`` and, where the data lists it, the ``erratum`` explanation."""
+    tables = all_tables(frames["indicators"], frames["observations"], as_of=2018, base=2016)
+    changes = pd.concat([t.changes for t in tables.values()]).set_index(["id", "period"])
+    rules = frames["indicators"].set_index("id")["change"]
+    errata = frames["errata"].set_index(["id", "what"])["explanation"]
+    rows = []
+    for r in frames["published_changes"].itertuples():
+        printed = r.printed if isinstance(r.printed, str) else ""
+        delta = float(changes.loc[(r.id, r.period.replace("-", "–")), "delta"])
+        parsed = fmt.parse(printed)
+        if parsed is None:
+            matches = bool(np.isnan(delta))
+        else:
+            value, decimals = parsed
+            unit = "points" if "poeng" in printed else "relative"
+            matches = (not np.isnan(delta) and float(fmt.round_half_up(delta, decimals)) == value
+                       and rules[r.id] == unit)
+        rows.append({"id": int(r.id), "period": r.period, "printed": printed, "computed": delta,
+                     "matches": matches, "erratum": errata.get((r.id, f"change {r.period}"), "")})
+    return pd.DataFrame(rows)
+
+
+def overall_changes(catalogue: pd.DataFrame, observations: pd.DataFrame, *, as_of: int, base: int = 2016,
+                    **thresholds) -> pd.DataFrame:
+    """For each active indicator, the change from its first to its last exact value of the same series
+    within ``base`` … ``as_of`` (annual average, as the report computes spans), coloured by the rule.
+    An indicator with fewer than two such values is grey."""
+    from .classify import classify_frame
+
+    cat = catalogue[catalogue["status"] == "active"].set_index("id")
+    obs = observations[observations["year"].between(base, as_of) & (observations["qualifier"] == "exact")
+                       & observations["id"].isin(cat.index)]
+    obs = obs[obs["series"] == "main"].sort_values(["id", "year"])
+    first = obs.groupby("id").first()
+    last = obs.groupby("id").last()
+    frame = pd.DataFrame({"area": cat["area"], "direction": cat["direction"], "change": cat["change"]})
+    frame["from_year"] = first["year"].reindex(frame.index)
+    frame["to_year"] = last["year"].reindex(frame.index)
+    frame["from_value"] = first["value"].reindex(frame.index).astype(float)
+    frame["to_value"] = last["value"].reindex(frame.index).astype(float)
+    single = frame["from_year"].isna() | (frame["from_year"] == frame["to_year"])
+    frame.loc[single, "to_value"] = np.nan
+    frame["years"] = (frame["to_year"] - frame["from_year"]).astype(float).where(~single, 1.0)
+    out = classify_frame(frame.reset_index(), **thresholds)
+    return out.set_index("id")
