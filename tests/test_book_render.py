@@ -1,0 +1,49 @@
+"""Rendering of tables for the book, without building it: text from the data is escaped, colours carry
+a symbol, the final report's statements are visibly separate from computed changes."""
+
+import pytest
+
+from evalkit import book
+from evalkit.tables import COLOUR_LABELS
+
+HOSTILE = ["<script>alert(1)</script>", "<b>bold</b>"]
+
+
+@pytest.fixture(scope="module")
+def chapter():
+    return book.setup(as_of=2020)
+
+
+@pytest.mark.parametrize("column", ["name", "source"])
+def test_data_text_is_escaped(chapter, column):
+    cat = chapter.frames["indicators"]
+    original = cat[column].copy()
+    try:
+        cat.loc[cat["id"] == 3, column] = HOSTILE[0]
+        cat.loc[cat["id"] == 4, column] = HOSTILE[1]
+        html = book.show_table(chapter, "ressursinnsats", caption="<i>caption</i>").to_html()
+    finally:
+        cat[column] = original
+    assert "<script>" not in html and "<b>bold</b>" not in html and "<i>caption</i>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_every_change_cell_has_a_symbol_and_a_background(chapter):
+    table = chapter.table("hovedmal2")
+    shown, css = book.table_frame(chapter, table)
+    symbols = {v[1] for v in COLOUR_LABELS.values()}
+    for p in table.periods:
+        label = f"{p[0]}–{p[1]}"
+        assert shown[label].map(lambda s: s.split()[-1] in symbols).all()
+        assert css[label].str.startswith("background-color").all()
+
+
+def test_reported_statements_are_a_separate_italic_column(chapter):
+    shown, css = book.table_frame(chapter, chapter.table("hovedmal5"))
+    col = "Oppgitt i sluttrapporten"
+    row88 = shown.set_index("Nr.").loc["88", col]
+    assert row88.startswith("−21") and "per år" in row88
+    assert (css[col] == "font-style: italic").all()
+    # as of 2018 the final report's statements are not shown
+    ch2018 = book.setup(as_of=2018)
+    assert col not in book.table_frame(ch2018, ch2018.table("hovedmal5"))[0].columns
