@@ -35,7 +35,7 @@ def soup(html: Path, page: str) -> BeautifulSoup:
 
 
 def main_text(html: Path, page: str) -> str:
-    return soup(html, page).find("main").get_text(" ", strip=True).replace("\u00a0", " ")
+    return " ".join(soup(html, page).find("main").get_text(" ", strip=True).replace("\u00a0", " ").split())
 
 
 def test_every_page_exists_without_traceback(built):

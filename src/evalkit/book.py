@@ -8,9 +8,9 @@ Text from the data (indicator names, sources, notes) is always HTML-escaped befo
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass, field
 
-import matplotlib
 import pandas as pd
 
 from . import fmt
@@ -18,9 +18,8 @@ from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD, chan
 from .data import validate
 from .tables import AREAS, COLOUR_LABELS, AreaTable, display_frame, indicator_table, period_label
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import seaborn as sns
 
 # Background colours of the report's traffic lights, light enough for black text (WCAG AA).
 BACKGROUND = {"green": "#a8d5a2", "yellow": "#fde68a", "red": "#f5a3a3", "grey": "#e0e0e0"}
@@ -99,6 +98,7 @@ def setup(as_of: int = 2020, base_year: int = 2016, data_dir=None,
           relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD) -> Chapter:
     """Validate the data and prepare plotting; the first call of every chapter notebook."""
     frames = validate(data_dir)
+    _inline_svg()
     sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
     plt.rcParams.update({
         "figure.figsize": (8, 4.2), "figure.dpi": 100, "savefig.dpi": 100, "font.family": "DejaVu Sans",
@@ -106,6 +106,17 @@ def setup(as_of: int = 2020, base_year: int = 2016, data_dir=None,
     })
     return Chapter(as_of, base_year, frames,
                    dict(points_threshold=points_threshold, relative_threshold=relative_threshold))
+
+
+def _inline_svg() -> None:
+    """In a kernel, show figures as SVG without a date, so that two builds give the same files."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # pragma: no cover - outside Jupyter
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("svg", metadata={"Date": None}, bbox_inches="tight")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -185,32 +196,61 @@ def short_name(name: str, width: int = 60) -> str:
     return name if len(name) <= width else name[: width - 1].rsplit(" ", 1)[0] + " …"
 
 
+SERIES_LABELS = {
+    "brukerplan_2020_sample": "nytt BrukerPlan-utvalg",
+    "is248_graded_scale": "ny svarskala",
+    "final_report_2021": "tall fra sluttrapporten",
+}
+
+
+def _wrap(text: str, width: int = 90) -> str:
+    return "\n".join(textwrap.wrap(text, width)) if text else text
+
+
+def _source_below(fig, ax, legend, source: str) -> None:
+    """Place the source line just under the legend (or the axes), wrapped to the figure's width."""
+    fig.canvas.draw()
+    anchor = (legend or ax).get_window_extent().transformed(fig.transFigure.inverted())
+    fig.text(0.01, anchor.y0 - 0.02, _wrap(f"Kilde: {source}", 120), fontsize=8, ha="left", va="top")
+
+
 def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, ylabel: str = "Prosent",
-                labels: dict[int, str] | None = None, series: str = "main"):
-    """Levels of several indicators over the years the chapter covers, one line each; approximate
-    values drawn hollow; a source line under the plot. Returns the matplotlib figure."""
+                labels: dict[int, str] | None = None, series: tuple[str, ...] = ("main",)):
+    """Levels of several indicators over the years the chapter covers, one line per indicator and
+    series. Approximate values are drawn hollow; series other than
+    ``main`` are dashed and labelled as such; a source line stands under the legend."""
     cat = chapter.catalogue.set_index("id")
     obs = chapter.observations
+    years = list(range(chapter.base_year, chapter.as_of + 1))
     fig, ax = plt.subplots()
     for i, ident in enumerate(ids):
-        rows = obs[(obs["id"] == ident) & (obs["series"] == series)
-                   & obs["year"].between(chapter.base_year, chapter.as_of)].sort_values("year")
-        if rows.empty:
-            continue
-        label = (labels or {}).get(ident) or f"{ident}: {short_name(cat.at[ident, 'name'])}"
         colour = PALETTE[i % len(PALETTE)]
-        ax.plot(rows["year"], rows["value"], color=colour, marker="o", label=label)
-        inexact = rows[rows["qualifier"] != "exact"]
-        ax.scatter(inexact["year"], inexact["value"], s=80, facecolors="white", edgecolors=colour, zorder=3)
-    ax.set_title(title, loc="left")
+        name = (labels or {}).get(ident) or f"{ident}: {short_name(cat.at[ident, 'name'])}"
+        for s in series:
+            rows = obs[(obs["id"] == ident) & (obs["series"] == s) & obs["year"].isin(years)].set_index("year")
+            if rows.empty:
+                continue
+            label = name if s == "main" else f"{name} ({SERIES_LABELS.get(s, s)})"
+            style = "-" if s == "main" else "--"
+            ax.plot(rows.index, rows["value"], color=colour, marker="o", linestyle="none", label=label)
+            # Join the series' own values: solid (or dashed) between consecutive years, dotted across
+            # years without a value, so that a gap in the data stays visible.
+            for (y0, v0), (y1, v1) in zip(rows["value"].items(), list(rows["value"].items())[1:]):
+                ax.plot([y0, y1], [v0, v1], color=colour, linestyle=style if y1 - y0 == 1 else ":",
+                        linewidth=1.8 if y1 - y0 == 1 else 1.2)
+            inexact = rows[rows["qualifier"] != "exact"]
+            ax.scatter(inexact.index, inexact["value"], s=80, facecolors="white", edgecolors=colour, zorder=3)
+    ax.set_title(_wrap(title, 70), loc="left")
     ax.set_ylabel(ylabel)
-    ax.set_xticks(range(chapter.base_year, chapter.as_of + 1))
+    ax.set_xticks(years)
     ax.set_xlim(chapter.base_year - 0.3, chapter.as_of + 0.3)
     if ylabel == "Prosent":
         ax.set_ylim(0, 100)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, frameon=False, fontsize=9)
-    fig.text(0.01, -0.02 - 0.055 * len(ids), f"Kilde: {source}", fontsize=8, ha="left", va="top")
+    else:
+        ax.set_ylim(bottom=0)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=1, frameon=False, fontsize=9)
     fig.tight_layout()
+    _source_below(fig, ax, legend, source)
     return fig
 
 
@@ -228,9 +268,9 @@ def bar_figure(values: pd.Series, title: str, source: str, *, ylabel: str, numbe
         bars = ax.bar(labels, values.to_numpy(), color=PALETTE[0])
         ax.set_ylabel(ylabel)
         ax.bar_label(bars, labels=[number_format(v) for v in values.to_numpy()], padding=2, fontsize=9)
-    ax.set_title(title, loc="left", wrap=True)
-    fig.text(0.01, -0.02, f"Kilde: {source}", fontsize=8, ha="left", va="top", wrap=True)
+    ax.set_title(_wrap(title, 70), loc="left")
     fig.tight_layout()
+    _source_below(fig, ax, None, source)
     return fig
 
 
@@ -280,4 +320,4 @@ def join_values(rows: pd.DataFrame) -> str:
 
 
 __all__ = ["Chapter", "setup", "show_table", "legend_html", "line_figure", "bar_figure", "glue", "Text",
-           "table_frame", "short_name", "colour_name", "join_values", "escalation_parts"]
+           "table_frame", "short_name", "colour_name", "join_values", "escalation_parts", "SERIES_LABELS"]
