@@ -45,6 +45,7 @@ def test_every_page_exists_without_traceback(built):
         assert path.is_file(), page
         text = path.read_text(encoding="utf-8")
         assert "Traceback" not in text and "output_error" not in text and "stderr" not in text, page
+        assert "points_threshold" not in text and "data_dir" not in text, f"{page} shows code or parameters"
     assert (html / "index.html").is_file()
 
 

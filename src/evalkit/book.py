@@ -16,7 +16,8 @@ import pandas as pd
 from . import fmt
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD, change, classify
 from .data import validate
-from .tables import AREAS, COLOUR_LABELS, AreaTable, display_frame, indicator_table, period_label
+from .tables import (AREAS, COLOUR_LABELS, AreaTable, display_frame, indicator_table, overall_changes,
+                     period_label)
 
 import matplotlib.pyplot as plt
 import seaborn as sns
@@ -25,6 +26,8 @@ import seaborn as sns
 BACKGROUND = {"green": "#a8d5a2", "yellow": "#fde68a", "red": "#f5a3a3", "grey": "#e0e0e0"}
 # Line colours for figures: the Okabe-Ito palette, distinguishable with common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+_QUALIFIER_WORDS = {"approx": "ca. ", "lower_bound": "over ", "upper_bound": "under "}
 
 SOURCE_NAMES = {
     "IS-24/8": "Helsedirektoratets kartlegging av kommunalt psykisk helse- og rusarbeid (IS-24/8)",
@@ -54,38 +57,137 @@ class Chapter:
         return indicator_table(self.catalogue, self.observations, area, as_of=self.as_of, base=self.base_year,
                                **self.thresholds)
 
-    def value(self, ident: int, year: int, series: str = "main") -> float:
-        """One observed value; raises KeyError if the data has none (never a silent NaN in prose)."""
+    def _row(self, ident: int, year: int, series: str = "main") -> pd.Series:
         obs = self.observations
         hit = obs[(obs["id"] == ident) & (obs["year"] == year) & (obs["series"] == series)]
         if hit.empty:
             raise KeyError(f"no observation for indicator {ident}, {year}, series {series}")
-        return float(hit["value"].iloc[0])
+        return hit.iloc[0]
 
-    def latest(self, ident: int, series: str = "main") -> tuple[int, float]:
-        """The last year up to ``as_of`` with an exact value, and that value."""
+    def value(self, ident: int, year: int, series: str = "main") -> float:
+        """One observed value; raises KeyError if the data has none (never a silent NaN in prose)."""
+        return float(self._row(ident, year, series)["value"])
+
+    def _exact(self, ident: int, series: str) -> pd.DataFrame:
         obs = self.observations
         hit = obs[(obs["id"] == ident) & (obs["series"] == series) & (obs["qualifier"] == "exact")
                   & obs["year"].between(self.base_year, self.as_of)].sort_values("year")
         if hit.empty:
-            raise KeyError(f"no exact value for indicator {ident} in {self.base_year}-{self.as_of}")
+            raise KeyError(f"no exact value for indicator {ident} ({series}) in {self.base_year}-{self.as_of}")
+        return hit
+
+    def first(self, ident: int, series: str = "main") -> tuple[int, float]:
+        """The first year from ``base_year`` with an exact value, and that value."""
+        hit = self._exact(ident, series)
+        return int(hit["year"].iloc[0]), float(hit["value"].iloc[0])
+
+    def latest(self, ident: int, series: str = "main") -> tuple[int, float]:
+        """The last year up to ``as_of`` with an exact value, and that value."""
+        hit = self._exact(ident, series)
         return int(hit["year"].iloc[-1]), float(hit["value"].iloc[-1])
 
-    def change_between(self, ident: int, start: int, end: int) -> tuple[float, str]:
+    def change_between(self, ident: int, start: int, end: int, series: str = "main") -> tuple[float, str]:
         """The report's change (annual average over a span) between two years, and its colour."""
         ind = self.catalogue.set_index("id").loc[ident]
-        years = end - start
-        delta = change([self.value(ident, start)], [self.value(ident, end)], years, ind["change"])
+        delta = change([self.value(ident, start, series)], [self.value(ident, end, series)], end - start,
+                       ind["change"])
         colours, _ = classify(delta, ind["direction"], ind["change"], **self.thresholds)
         return float(delta[0]), str(colours[0])
 
-    def figure(self, key: str) -> float:
-        """A figure from ``figures.csv`` by key (the first statement if several documents state it)."""
+    # -- the same numbers as words, for the prose ------------------------------------------------
+
+    def level_text(self, ident: int, year: int, series: str = "main") -> str:
+        """A level as printed, in its unit, with "ca."/"over"/"under" for inexact values: ``ca. 70 %``."""
+        r = self._row(ident, year, series)
+        unit = self.catalogue.set_index("id").at[ident, "unit"]
+        return _QUALIFIER_WORDS.get(r["qualifier"], "") + fmt.level(r["value"], unit, r["value_decimals"])
+
+    def values_text(self, ident: int, series: str = "main") -> str:
+        """Every value of the series within the chapter's years: ``58 % i 2017, 66 % i 2018 og 64 % i 2020``."""
+        obs = self.observations
+        rows = obs[(obs["id"] == ident) & (obs["series"] == series)
+                   & obs["year"].between(self.base_year, self.as_of)].sort_values("year")
+        if rows.empty:
+            raise KeyError(f"no value for indicator {ident} ({series}) in {self.base_year}-{self.as_of}")
+        return _and_join([f"{self.level_text(ident, y, series)} i {y}" for y in rows["year"]])
+
+    def movement(self, ident: int, start: int, end: int, series: str = "main") -> tuple[str, str]:
+        """The change in words (``økte med 2,0 %-poeng per år``, ``gikk ned med …``, ``var uendret``)
+        and the colour's Norwegian name."""
+        delta, colour = self.change_between(ident, start, end, series)
+        rule = self.catalogue.set_index("id").at[ident, "change"]
+        per = " per år" if end - start > 1 else ""
+        if fmt.number(delta, 1) == "0,0":
+            words = "var uendret"
+        elif delta > 0:
+            words = f"økte med {fmt.change(delta, rule)}{per}"
+        else:
+            words = f"gikk ned med {fmt.change(-delta, rule)}{per}"
+        return words, colour_name(colour)
+
+    def glue_span(self, prefix: str, ident: int, series: str = "main") -> tuple[int, int]:
+        """Glue ``<prefix>_first``, ``_first_year``, ``_last``, ``_last_year`` (first and last exact value
+        within the chapter's years) and, when they differ, ``_change``, ``_move`` and ``_colour``."""
+        y0, _ = self.first(ident, series)
+        y1, _ = self.latest(ident, series)
+        glue(f"{prefix}_first", self.level_text(ident, y0, series))
+        glue(f"{prefix}_first_year", str(y0))
+        glue(f"{prefix}_last", self.level_text(ident, y1, series))
+        glue(f"{prefix}_last_year", str(y1))
+        if y1 > y0:
+            delta, colour = self.change_between(ident, y0, y1, series)
+            rule = self.catalogue.set_index("id").at[ident, "change"]
+            glue(f"{prefix}_change", fmt.change(delta, rule))
+            glue(f"{prefix}_move", self.movement(ident, y0, y1, series)[0])
+            glue(f"{prefix}_colour", colour_name(colour))
+        return y0, y1
+
+    def glue_area_summary(self, prefix: str, area: str) -> pd.DataFrame:
+        """Glue how many active indicators the area has (``<prefix>_n_ind``), how many have two exact
+        values (``_n_two``) or fewer (``_n_single``), and the colours from first to last exact value
+        (``_n_green``, ``_n_yellow``, ``_n_red``). Returns :func:`evalkit.tables.overall_changes` for it."""
+        overall = overall_changes(self.catalogue, self.observations, as_of=self.as_of, base=self.base_year,
+                                  **self.thresholds)
+        overall = overall[overall["area"] == area]
+        two = overall[overall["to_value"].notna()]
+        glue(f"{prefix}_n_ind", fmt.number(len(overall)))
+        glue(f"{prefix}_n_two", count_text(len(two)))
+        glue(f"{prefix}_n_single", count_text(len(overall) - len(two)))
+        counts = two["colour"].astype(str).value_counts()
+        for colour in ("green", "yellow", "red"):
+            glue(f"{prefix}_n_{colour}", count_text(int(counts.get(colour, 0))))
+        return overall
+
+    def figure(self, key: str, *, year: str | None = None, qualifier: str | None = None) -> float:
+        """A figure from ``figures.csv`` by key (and year or qualifier where the key has several rows)."""
+        return float(self._figure_row(key, year, qualifier)["value"])
+
+    def figure_text(self, key: str, *, year: str | None = None, qualifier: str | None = None) -> str:
+        """A figure in words, as stated: ``om lag 8 av 10``, ``over 400``, ``14 %``, ``2,6``."""
+        r = self._figure_row(key, year, qualifier)
+        unit = str(r["unit"])
+        if unit.startswith("of_"):
+            text = f"{fmt.number(r['value'], r['value_decimals'])} av {unit.split('_', 1)[1]}"
+        elif unit == "percent":
+            text = fmt.percent(r["value"], r["value_decimals"])
+        else:
+            text = fmt.number(r["value"], r["value_decimals"])
+        return {"approx": "om lag ", "lower_bound": "over ", "upper_bound": "under "}.get(r["qualifier"], "") + text
+
+    def _figure_row(self, key: str, year: str | None, qualifier: str | None) -> pd.Series:
         fig = self.frames["figures"]
         hit = fig[fig["key"] == key]
+        if year is not None:
+            hit = hit[hit["year"] == str(year)]
+        if qualifier is not None:
+            hit = hit[hit["qualifier"] == qualifier]
         if hit.empty:
-            raise KeyError(f"no figure {key!r} in figures.csv")
-        return float(hit["value"].iloc[0])
+            raise KeyError(f"no figure {key!r} (year {year}, qualifier {qualifier}) in figures.csv")
+        return hit.iloc[0]
+
+    def reported_text(self, ident: int) -> str:
+        """The final report's statements of change for an indicator, in words ("" if none)."""
+        return _reported_text(self.reported(ident))
 
     def reported(self, ident: int) -> pd.DataFrame:
         """The final report's statements of change for an indicator."""
@@ -159,18 +261,25 @@ def table_frame(chapter: Chapter, table: AreaTable) -> tuple[pd.DataFrame, pd.Da
     return shown, css
 
 
-def show_table(chapter: Chapter, area: str, caption: str | None = None):
-    """The area's table as a pandas Styler: escaped text, coloured change cells, symbols."""
+def show_table(chapter: Chapter, area: str, caption: str | None = None, *, ids: list[int] | None = None,
+               name: str | None = None):
+    """The area's table as a pandas Styler: escaped text, coloured change cells, symbols. ``ids`` keeps
+    only those indicators (a chapter that shows a few rows of another area's table); ``name`` is the
+    table's ``data-area`` (default: the area)."""
     table = chapter.table(area)
     shown, css = table_frame(chapter, table)
+    if ids is not None:
+        keep = shown["Nr."].astype(int).isin(ids).to_numpy()
+        shown, css = shown[keep].reset_index(drop=True), css[keep].reset_index(drop=True)
+    name = name or area
     caption = caption or f"{AREAS[area]}: indikatorer {table.base}–{table.as_of}"
     styler = (shown.style
               .format(escape="html")
               .apply(lambda _: css, axis=None)
               .hide(axis="index")
               .set_caption(html.escape(caption))
-              .set_table_attributes(f'class="evalkit-table" data-area="{area}"')
-              .set_uuid(f"tbl-{area}"))
+              .set_table_attributes(f'class="evalkit-table" data-area="{html.escape(name)}"')
+              .set_uuid(f"tbl-{name}"))
     return styler
 
 
@@ -313,11 +422,20 @@ def colour_name(colour: str) -> str:
     return COLOUR_LABELS[colour][0]
 
 
-def join_values(rows: pd.DataFrame) -> str:
-    """``2,0 (2016), −3,1 (2017) og 1,0 (2018)`` from observation rows, as precise as printed."""
-    items = [f"{fmt.number(v, d)} ({y})" for y, v, d in zip(rows["year"], rows["value"], rows["value_decimals"])]
+def _and_join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
+def count_text(n: int) -> str:
+    """A count for prose: ``ingen`` for 0."""
+    return "ingen" if n == 0 else fmt.number(n)
+
+
+def join_values(rows: pd.DataFrame) -> str:
+    """``2,0 (2016), −3,1 (2017) og 1,0 (2018)`` from observation rows, as precise as printed."""
+    return _and_join([f"{fmt.number(v, d)} ({y})"
+                      for y, v, d in zip(rows["year"], rows["value"], rows["value_decimals"])])
+
+
 __all__ = ["Chapter", "setup", "show_table", "legend_html", "line_figure", "bar_figure", "glue", "Text",
-           "table_frame", "short_name", "colour_name", "join_values", "escalation_parts", "SERIES_LABELS"]
+           "table_frame", "short_name", "colour_name", "join_values", "escalation_parts", "SERIES_LABELS", "count_text"]

@@ -63,7 +63,20 @@ def _execute(src: str, dst: str, params: dict) -> Executed:
         os.dup2(saved, 2)
         os.close(saved)
         log.close()
+    _hide_injected_parameters(Path(dst))
     return Executed(src, time.perf_counter() - start)
+
+
+def _hide_injected_parameters(path: Path) -> None:
+    """Papermill's injected cell carries the build's parameters (and local paths): keep it off the page."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    nbformat.write(nb, path)
 
 
 def execute_all(root: Path, stage: Path, params: dict, jobs: int, log=print) -> list[Executed]:
