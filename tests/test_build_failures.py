@@ -1,0 +1,90 @@
+"""A failed build says where and why, and never replaces the published book."""
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from evalkit import DataValidationError
+from evalkit.build import BuildError, build
+
+from .conftest import DATA, ROOT
+
+
+def tiny_book(root: Path, code: str, markdown: str = "Tekst.") -> Path:
+    """A one-chapter book with the real configuration."""
+    root.mkdir(parents=True)
+    for name in ("_config.yml", "references.bib", "_static"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+    (root / "chapters").mkdir()
+    (root / "chapters" / "intro.md").write_text("# Intro\n\nEn side.\n\n```{bibliography}\n:all:\n```\n")
+    (root / "notebooks").mkdir()
+    nb = new_notebook(cells=[new_code_cell("as_of = 2020", metadata={"tags": ["parameters"]}),
+                             new_markdown_cell(f"# Kapittel\n\n{markdown}"), new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, root / "notebooks" / "kapittel.ipynb")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: chapters/intro\nchapters:\n  - file: notebooks/kapittel\n")
+    return root
+
+
+def published_state(out: Path) -> dict[str, bytes]:
+    html = out / "html"
+    return {str(p.relative_to(html)): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def good_book(tmp_path):
+    root = tiny_book(tmp_path / "src", "print('ok')")
+    out = tmp_path / "_build"
+    build(root=root, out=out, data_dir=DATA, log=lambda *_: None)
+    return root, out, published_state(out)
+
+
+def test_good_build_publishes(good_book):
+    _, out, state = good_book
+    assert "notebooks/kapittel.html" in state and (out / "html").is_symlink()
+
+
+def test_notebook_error_names_notebook_and_cell(good_book):
+    root, out, before = good_book
+    nb = nbformat.read(root / "notebooks" / "kapittel.ipynb", as_version=4)
+    nb.cells[2].source = "1 / 0"
+    nbformat.write(nb, root / "notebooks" / "kapittel.ipynb")
+    with pytest.raises(BuildError) as info:
+        build(root=root, out=out, data_dir=DATA, log=lambda *_: None)
+    message = str(info.value)
+    assert "kapittel.ipynb" in message and "cell" in message and "ZeroDivisionError" in message
+    assert published_state(out) == before
+    assert not list(out.glob("stage-*/")) or len(list(out.glob("stage-*"))) == 1  # only the published stage
+
+
+def test_sphinx_warning_fails_the_build(good_book):
+    root, out, before = good_book
+    nb = nbformat.read(root / "notebooks" / "kapittel.ipynb", as_version=4)
+    nb.cells[1].source = "# Kapittel\n\nSe {ref}`finnes-ikke`."
+    nbformat.write(nb, root / "notebooks" / "kapittel.ipynb")
+    with pytest.raises(BuildError) as info:
+        build(root=root, out=out, data_dir=DATA, log=lambda *_: None)
+    assert "finnes-ikke" in str(info.value)
+    assert published_state(out) == before
+
+
+def test_bad_data_stops_before_any_notebook(good_book, tmp_path):
+    root, out, before = good_book
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    text = (data / "observations.csv").read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].replace(",exact,", ",roughly,", 1)
+    (data / "observations.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    nb = nbformat.read(root / "notebooks" / "kapittel.ipynb", as_version=4)
+    nb.cells[2].source = "open('/tmp/evalkit-should-not-run', 'w').write('ran')"
+    nbformat.write(nb, root / "notebooks" / "kapittel.ipynb")
+    Path("/tmp/evalkit-should-not-run").unlink(missing_ok=True)
+    with pytest.raises(DataValidationError) as info:
+        build(root=root, out=out, data_dir=data, log=lambda *_: None)
+    assert "observations.csv:2: column 'qualifier'" in str(info.value)
+    assert not Path("/tmp/evalkit-should-not-run").exists()
+    assert published_state(out) == before
