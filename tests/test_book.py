@@ -46,6 +46,8 @@ def test_every_page_exists_without_traceback(built):
         text = path.read_text(encoding="utf-8")
         assert "Traceback" not in text and "output_error" not in text and "stderr" not in text, page
         assert "points_threshold" not in text and "data_dir" not in text, f"{page} shows code or parameters"
+        for english in ("Skip to main content", "Back to top", ">Contents<", "On this page", "previous page"):
+            assert english not in text, f"{page}: the theme's English string {english!r}"
     assert (html / "index.html").is_file()
 
 

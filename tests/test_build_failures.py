@@ -16,7 +16,7 @@ from .conftest import DATA, ROOT
 def tiny_book(root: Path, code: str, markdown: str = "Tekst.") -> Path:
     """A one-chapter book with the real configuration."""
     root.mkdir(parents=True)
-    for name in ("_config.yml", "references.bib", "_static"):
+    for name in ("_config.yml", "references.bib", "_static", "_ext", "_locale"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
     (root / "chapters").mkdir()

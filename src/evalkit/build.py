@@ -23,7 +23,7 @@ from .data import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 # What the book is made of besides the executed notebooks.
-BOOK_SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_static", "data"]
+BOOK_SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_static", "_ext", "_locale", "data"]
 NOTEBOOK_DIRS = ["notebooks", "chapters"]
 
 
