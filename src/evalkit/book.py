@@ -27,6 +27,15 @@ BACKGROUND = {"green": "#a8d5a2", "yellow": "#fde68a", "red": "#f5a3a3", "grey":
 # Line colours for figures: the Okabe-Ito palette, distinguishable with common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
+# How the seed documents are cited in tables (see references.bib).
+DOCUMENT_LABELS = {
+    "001_8ceffd757f77f65e.txt": "Fafo 2019",
+    "000_1738e49f1275b4c4.txt": "Fafo 2021",
+    "004_de5b7ec31aa4fda7.txt": "Fafo 2021 (lysark)",
+    "002_c7439a1d68525817.txt": "Helsedirektoratet 2012",
+    "003_33156e0f2a1e4cc6.txt": "Kartlegging 2014",
+}
+
 _QUALIFIER_WORDS = {"approx": "ca. ", "lower_bound": "over ", "upper_bound": "under "}
 
 SOURCE_NAMES = {
@@ -271,16 +280,19 @@ def show_table(chapter: Chapter, area: str, caption: str | None = None, *, ids: 
     if ids is not None:
         keep = shown["Nr."].astype(int).isin(ids).to_numpy()
         shown, css = shown[keep].reset_index(drop=True), css[keep].reset_index(drop=True)
-    name = name or area
     caption = caption or f"{AREAS[area]}: indikatorer {table.base}–{table.as_of}"
-    styler = (shown.style
-              .format(escape="html")
-              .apply(lambda _: css, axis=None)
-              .hide(axis="index")
-              .set_caption(html.escape(caption))
-              .set_table_attributes(f'class="evalkit-table" data-area="{html.escape(name)}"')
-              .set_uuid(f"tbl-{name}"))
-    return styler
+    return styled_table(shown, caption, name or area).apply(lambda _: css, axis=None)
+
+
+def styled_table(frame: pd.DataFrame, caption: str, name: str):
+    """Any table for the book: every cell and the caption HTML-escaped, no index, and a fixed id
+    (``name``, also its ``data-area``) so that two builds write the same HTML."""
+    return (frame.style
+            .format(escape="html")
+            .hide(axis="index")
+            .set_caption(html.escape(caption))
+            .set_table_attributes(f'class="evalkit-table" data-area="{html.escape(name)}"')
+            .set_uuid(f"tbl-{name}"))
 
 
 def legend_html(chapter: Chapter) -> str:
@@ -437,5 +449,5 @@ def join_values(rows: pd.DataFrame) -> str:
                       for y, v, d in zip(rows["year"], rows["value"], rows["value_decimals"])])
 
 
-__all__ = ["Chapter", "setup", "show_table", "legend_html", "line_figure", "bar_figure", "glue", "Text",
+__all__ = ["Chapter", "setup", "show_table", "styled_table", "legend_html", "line_figure", "bar_figure", "glue", "Text",
            "table_frame", "short_name", "colour_name", "join_values", "escalation_parts", "SERIES_LABELS", "count_text"]
