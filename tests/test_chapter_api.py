@@ -72,3 +72,20 @@ def test_show_table_subset(ch):
     html = book.show_table(ch, "ressursinnsats", ids=[4, 7], name="kapasitet").to_html()
     assert 'data-area="kapasitet"' in html
     assert "Antall årsverk" in html and "Kostnader til TSB" not in html
+
+
+def test_words_helpers(ch):
+    assert book.years_text([2016, 2017, 2018, 2020]) == "2016–2018 og 2020"
+    assert book.years_text([2017]) == "2017"
+    assert book.and_join(["a", "b", "c"]) == "a, b og c"
+    assert ch.figure_year("is248_respondents", qualifier="lower_bound") == "2016–2019"
+    assert list(ch.series_rows(88)["year"]) == [2016, 2017, 2018, 2020]
+
+
+def test_colour_counts_in_words(ch):
+    ch2018 = book.setup(as_of=2018)
+    text = book.colour_counts_text(ch2018.table("hovedmal5"))
+    # 87 green, 88 red, 89/90 grey (no 2016), 91 green, 92 green, 93 grey (no 2018)
+    assert text == "3 grønne, 1 rød og 3 grå"
+    with pytest.raises(ValueError):
+        book.colour_counts_text(ch.table("hovedmal5"), (2016, 2018))  # the 2020 table has no such column

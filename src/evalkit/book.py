@@ -16,10 +16,11 @@ import pandas as pd
 from . import fmt
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD, change, classify
 from .data import validate
-from .tables import (AREAS, COLOUR_LABELS, AreaTable, display_frame, indicator_table, overall_changes,
-                     period_label)
+from .tables import (AREAS, COLOUR_LABELS, AreaTable, colour_counts, display_frame, indicator_table,
+                     overall_changes, period_label)
 
 import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
 import seaborn as sns
 
 # Background colours of the report's traffic lights, light enough for black text (WCAG AA).
@@ -113,12 +114,10 @@ class Chapter:
 
     def values_text(self, ident: int, series: str = "main") -> str:
         """Every value of the series within the chapter's years: ``58 % i 2017, 66 % i 2018 og 64 % i 2020``."""
-        obs = self.observations
-        rows = obs[(obs["id"] == ident) & (obs["series"] == series)
-                   & obs["year"].between(self.base_year, self.as_of)].sort_values("year")
+        rows = self.series_rows(ident, series)
         if rows.empty:
             raise KeyError(f"no value for indicator {ident} ({series}) in {self.base_year}-{self.as_of}")
-        return _and_join([f"{self.level_text(ident, y, series)} i {y}" for y in rows["year"]])
+        return and_join([f"{self.level_text(ident, y, series)} i {y}" for y in rows["year"]])
 
     def movement(self, ident: int, start: int, end: int, series: str = "main") -> tuple[str, str]:
         """The change in words (``økte med 2,0 %-poeng per år``, ``gikk ned med …``, ``var uendret``)
@@ -182,6 +181,17 @@ class Chapter:
         else:
             text = fmt.number(r["value"], r["value_decimals"])
         return {"approx": "om lag ", "lower_bound": "over ", "upper_bound": "under "}.get(r["qualifier"], "") + text
+
+    def figure_year(self, key: str, *, year: str | None = None, qualifier: str | None = None) -> str:
+        """The year or span a figure refers to, for prose: ``2016–2019``, ``2020`` ("" if not stated)."""
+        stated = self._figure_row(key, year, qualifier)["year"]
+        return "" if pd.isna(stated) else str(stated).replace("-", "–").replace(";", " og ")
+
+    def series_rows(self, ident: int, series: str = "main") -> pd.DataFrame:
+        """The observations of one indicator's series within the chapter's years, by year."""
+        obs = self.observations
+        return obs[(obs["id"] == ident) & (obs["series"] == series)
+                   & obs["year"].between(self.base_year, self.as_of)].sort_values("year")
 
     def _figure_row(self, key: str, year: str | None, qualifier: str | None) -> pd.Series:
         fig = self.frames["figures"]
@@ -344,6 +354,7 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
     obs = chapter.observations
     years = list(range(chapter.base_year, chapter.as_of + 1))
     fig, ax = plt.subplots()
+    handles = []
     for i, ident in enumerate(ids):
         colour = PALETTE[i % len(PALETTE)]
         name = (labels or {}).get(ident) or f"{ident}: {short_name(cat.at[ident, 'name'])}"
@@ -352,10 +363,11 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
             if rows.empty:
                 continue
             label = name if s == "main" else f"{name} ({SERIES_LABELS.get(s, s)})"
-            style = "-" if s == "main" else "--"
-            ax.plot(rows.index, rows["value"], color=colour, marker="o", linestyle="none", label=label)
-            # Join the series' own values: solid (or dashed) between consecutive years, dotted across
-            # years without a value, so that a gap in the data stays visible.
+            style, marker = ("-", "o") if s == "main" else ("--", "s")
+            ax.plot(rows.index, rows["value"], color=colour, marker=marker, linestyle="none")
+            handles.append(Line2D([0], [0], color=colour, marker=marker, linestyle=style, label=label))
+            # Join the series' own values: solid (dashed for other series) between consecutive years,
+            # dotted across years without a value, so that a gap in the data stays visible.
             for (y0, v0), (y1, v1) in zip(rows["value"].items(), list(rows["value"].items())[1:]):
                 ax.plot([y0, y1], [v0, v1], color=colour, linestyle=style if y1 - y0 == 1 else ":",
                         linewidth=1.8 if y1 - y0 == 1 else 1.2)
@@ -369,7 +381,8 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
         ax.set_ylim(0, 100)
     else:
         ax.set_ylim(bottom=0)
-    legend = ax.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=1, frameon=False, fontsize=9)
+    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.1), ncol=1, frameon=False,
+                       fontsize=9)
     fig.tight_layout()
     _source_below(fig, ax, legend, source)
     return fig
@@ -434,8 +447,31 @@ def colour_name(colour: str) -> str:
     return COLOUR_LABELS[colour][0]
 
 
-def _and_join(items: list[str]) -> str:
+def and_join(items: list[str]) -> str:
+    """``a``, ``a og b``, ``a, b og c``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def years_text(years) -> str:
+    """Years in words: consecutive runs as spans: ``2016–2018``, ``2016–2018 og 2020``."""
+    years = sorted({int(y) for y in years})
+    runs, start = [], None
+    for i, y in enumerate(years):
+        start = y if start is None else start
+        if i + 1 == len(years) or years[i + 1] != y + 1:
+            runs.append(str(y) if start == y else f"{start}–{y}")
+            start = None
+    return and_join(runs) if runs else ""
+
+
+_PLURAL = {"green": "grønne", "yellow": "gule", "red": "røde", "grey": "grå"}
+
+
+def colour_counts_text(table: AreaTable, period: tuple[int, int] | None = None) -> str:
+    """The colours of a table's change column in words: ``1 grønn, 6 gule, 3 røde og 8 grå``."""
+    counts = colour_counts(table, period)
+    parts = [f"{fmt.number(n)} {COLOUR_LABELS[c][0] if n == 1 else _PLURAL[c]}" for c, n in counts.items() if n]
+    return and_join(parts) if parts else "ingen"
 
 
 def count_text(n: int) -> str:
@@ -445,9 +481,10 @@ def count_text(n: int) -> str:
 
 def join_values(rows: pd.DataFrame) -> str:
     """``2,0 (2016), −3,1 (2017) og 1,0 (2018)`` from observation rows, as precise as printed."""
-    return _and_join([f"{fmt.number(v, d)} ({y})"
+    return and_join([f"{fmt.number(v, d)} ({y})"
                       for y, v, d in zip(rows["year"], rows["value"], rows["value_decimals"])])
 
 
 __all__ = ["Chapter", "setup", "show_table", "styled_table", "legend_html", "line_figure", "bar_figure", "glue", "Text",
-           "table_frame", "short_name", "colour_name", "join_values", "escalation_parts", "SERIES_LABELS", "count_text"]
+           "table_frame", "short_name", "colour_name", "join_values", "escalation_parts", "SERIES_LABELS", "count_text", "and_join", "years_text",
+           "colour_counts_text", "DOCUMENT_LABELS"]

@@ -162,7 +162,9 @@ def colour_counts(table: AreaTable, period: tuple[int, int] | None = None) -> pd
     """How many indicators of the table have each colour over *period* (default: the whole span)."""
     p = period_label(period or (table.base, table.as_of))
     sub = table.changes[table.changes["period"] == p]
-    return sub["colour"].value_counts().reindex(list(COLOUR_LABELS), fill_value=0)
+    if sub.empty:
+        raise ValueError(f"the table {table.area} {table.base}-{table.as_of} has no change column {p}")
+    return sub["colour"].astype(str).value_counts().reindex(list(COLOUR_LABELS), fill_value=0)
 
 
 def all_tables(catalogue, observations, *, as_of: int, base: int = 2016, **thresholds) -> dict[str, AreaTable]:
