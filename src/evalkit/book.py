@@ -21,6 +21,7 @@ from .tables import (AREAS, COLOUR_LABELS, AreaTable, colour_counts, display_fra
 
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 import seaborn as sns
 
 # Background colours of the report's traffic lights, light enough for black text (WCAG AA).
@@ -338,11 +339,20 @@ def _wrap(text: str, width: int = 90) -> str:
     return "\n".join(textwrap.wrap(text, width)) if text else text
 
 
+def _norwegian_ticks(axis) -> None:
+    """Tick labels in Norwegian format (``1 000``, ``2,5``)."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, 0 if float(v).is_integer() else 1)))
+
+
 def _source_below(fig, ax, legend, source: str) -> None:
     """Place the source line just under the legend (or the axes), wrapped to the figure's width."""
     fig.canvas.draw()
-    anchor = (legend or ax).get_window_extent().transformed(fig.transFigure.inverted())
-    fig.text(0.01, anchor.y0 - 0.02, _wrap(f"Kilde: {source}", 120), fontsize=8, ha="left", va="top")
+    renderer = fig.canvas.get_renderer()
+    to_fig = fig.transFigure.inverted()
+    # Under everything drawn around the axes (tick labels, axis label) and the legend, if any.
+    bottom = min(box.transformed(to_fig).y0 for box in
+                 [ax.get_tightbbox(renderer), *([legend.get_window_extent(renderer)] if legend else [])])
+    fig.text(0.01, bottom - 0.02, _wrap(f"Kilde: {source}", 120), fontsize=8, ha="left", va="top")
 
 
 def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, ylabel: str = "Prosent",
@@ -377,6 +387,7 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
     ax.set_ylabel(ylabel)
     ax.set_xticks(years)
     ax.set_xlim(chapter.base_year - 0.3, chapter.as_of + 0.3)
+    _norwegian_ticks(ax.yaxis)
     if ylabel == "Prosent":
         ax.set_ylim(0, 100)
     else:
@@ -398,9 +409,11 @@ def bar_figure(values: pd.Series, title: str, source: str, *, ylabel: str, numbe
         ax.set_xlabel(ylabel)
         ax.bar_label(bars, labels=[number_format(v) for v in values.to_numpy()[::-1]], padding=3, fontsize=9)
         ax.set_xlim(0, values.max() * 1.15)
+        _norwegian_ticks(ax.xaxis)
     else:
         bars = ax.bar(labels, values.to_numpy(), color=PALETTE[0])
         ax.set_ylabel(ylabel)
+        _norwegian_ticks(ax.yaxis)
         ax.bar_label(bars, labels=[number_format(v) for v in values.to_numpy()], padding=2, fontsize=9)
     ax.set_title(_wrap(title, 70), loc="left")
     fig.tight_layout()
