@@ -237,7 +237,9 @@ def _inline_svg() -> None:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:  # pragma: no cover - outside Jupyter
         return
-    if get_ipython() is not None:
+    shell = get_ipython()
+    if shell is not None:
+        shell.run_line_magic("matplotlib", "inline")  # even if MPLBACKEND says otherwise
         set_matplotlib_formats("svg", metadata={"Date": None}, bbox_inches="tight")
 
 
