@@ -1,0 +1,57 @@
+"""Reliability of the published book: two builds from the same commit give the same bytes, and text
+from the data can never become markup on a page."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from evalkit.build import build
+
+from .conftest import DATA, ROOT
+
+pytestmark = pytest.mark.book
+
+
+def files(html: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(html)): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_identical(tmp_path):
+    """Pages, figures and every other file: byte for byte (fixed SVG hash salt, no dates in figures,
+    fixed table ids, stable orders)."""
+    a = files(build(out=tmp_path / "a", log=lambda *_: None))
+    b = files(build(out=tmp_path / "b", log=lambda *_: None))
+    assert a.keys() == b.keys()
+    differ = sorted(name for name in a if a[name] != b[name])
+    assert not differ, f"files that differ between two builds: {differ[:10]}"
+    assert any(name.endswith(".svg") for name in a)
+
+
+HOSTILE = {4: "<script>alert(1)</script>", 7: "<b>bold</b>"}  # both shown on all three pages
+
+
+def test_indicator_names_are_not_markup(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / "indicators.csv"
+    import csv
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    for row in rows[1:]:
+        if int(row[0]) in HOSTILE:
+            row[3] = HOSTILE[int(row[0])]          # name
+            row[4] = HOSTILE[int(row[0])]          # source
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    html = build(out=tmp_path / "out", data_dir=data, log=lambda *_: None)
+    for page in ("notebooks/ressursinnsats", "notebooks/kapasitet", "chapters/vedlegg_indikatorer"):
+        text = (html / f"{page}.html").read_text(encoding="utf-8")
+        soup = BeautifulSoup(text, "html.parser")
+        main = soup.find("main")
+        assert not [s for s in main.find_all("script") if "alert(1)" in s.get_text()], page
+        assert not [b for b in main.find_all("b") if b.get_text() == "bold"], page
+        shown = main.get_text(" ")
+        assert "<script>alert(1)</script>" in shown and "<b>bold</b>" in shown, page
+    for svg in html.glob("_images/*.svg"):
+        assert "<script" not in svg.read_text(encoding="utf-8"), svg.name
