@@ -53,3 +53,19 @@ def mini_package(tmp_path) -> Path:
     for name, rows in MINI.items():
         write_csv(tmp_path / name, rows)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """``built_book(as_of)``: the HTML folder of a whole-book build, made once per session and edition."""
+    from evalkit.build import build
+
+    cache: dict[int, Path] = {}
+
+    def get(as_of: int) -> Path:
+        if as_of not in cache:
+            out = tmp_path_factory.mktemp(f"book-{as_of}")
+            cache[as_of] = build(as_of=as_of, out=out, log=lambda *_: None)
+        return cache[as_of]
+
+    return get

@@ -8,7 +8,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from evalkit import fmt, validate
-from evalkit.build import build
 from evalkit.classify import change
 from evalkit.tables import AREAS, COLOUR_LABELS, indicator_table, period_label
 
@@ -24,10 +23,8 @@ AREA_PAGE = {a: f"notebooks/{a}" for a in AREAS}
 
 
 @pytest.fixture(scope="session", params=[2020, 2018], ids=["as-of-2020", "as-of-2018"])
-def built(request, tmp_path_factory) -> tuple[int, Path]:
-    out = tmp_path_factory.mktemp(f"book-{request.param}")
-    html = build(as_of=request.param, out=out, log=lambda *_: None)
-    return request.param, html
+def built(request, built_book) -> tuple[int, Path]:
+    return request.param, built_book(request.param)
 
 
 def soup(html: Path, page: str) -> BeautifulSoup:

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from evalkit.build import build
 
-from .conftest import DATA, ROOT
+from .conftest import DATA
 
 pytestmark = pytest.mark.book
 
@@ -18,10 +18,10 @@ def files(html: Path) -> dict[str, bytes]:
     return {str(p.relative_to(html)): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
 
 
-def test_two_builds_are_identical(tmp_path):
+def test_two_builds_are_identical(built_book, tmp_path):
     """Pages, figures and every other file: byte for byte (fixed SVG hash salt, no dates in figures,
     fixed table ids, stable orders)."""
-    a = files(build(out=tmp_path / "a", log=lambda *_: None))
+    a = files(built_book(2020))
     b = files(build(out=tmp_path / "b", log=lambda *_: None))
     assert a.keys() == b.keys()
     differ = sorted(name for name in a if a[name] != b[name])
