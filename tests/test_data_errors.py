@@ -35,9 +35,9 @@ def expect(pkg, file, line, column, fragment):
 OBS, CAT = "observations.csv", "indicators.csv"
 
 CASES = {
-    "duplicate id/year/series": (lambda p: write_csv(p / OBS, rows(OBS) + [rows(OBS)[1]]), OBS, 8, None, "duplicate key"),
-    "unknown indicator id": (lambda p: edit(p, OBS, 2, "id", "999"), OBS, 2, None, "unknown reference"),
-    "unknown series": (lambda p: edit(p, OBS, 3, "series", "nope"), OBS, 3, None, "unknown reference"),
+    "duplicate id/year/series": (lambda p: write_csv(p / OBS, rows(OBS) + [rows(OBS)[1]]), OBS, 8, "id,year,series", "duplicate key: the same as in line 2"),
+    "unknown indicator id": (lambda p: edit(p, OBS, 2, "id", "999"), OBS, 2, "id", "unknown reference"),
+    "unknown series": (lambda p: edit(p, OBS, 3, "series", "nope"), OBS, 3, "series", "unknown reference"),
     "share above 100": (lambda p: edit(p, OBS, 5, "value", "101"), OBS, 5, "value", "0-100"),
     "share below 0": (lambda p: edit(p, OBS, 5, "value", "-1"), OBS, 5, "value", "0-100"),
     "negative count": (lambda p: edit(p, OBS, 7, "value", "-5"), OBS, 7, "value", "negative"),
@@ -51,7 +51,7 @@ CASES = {
     "unknown unit": (lambda p: edit(p, CAT, 3, "unit", "percentage"), CAT, 3, "unit", "not one of the allowed"),
     "catalogue row without name": (lambda p: edit(p, CAT, 4, "name", ""), CAT, 4, "name", "required value is empty"),
     "share measured in per cent change": (lambda p: edit(p, CAT, 3, "change", "relative"), CAT, 3, "change", "points"),
-    "duplicate indicator id": (lambda p: edit(p, CAT, 3, "id", "3"), CAT, 3, None, "duplicate key"),
+    "duplicate indicator id": (lambda p: edit(p, CAT, 3, "id", "3"), CAT, 3, "id", "duplicate key"),
 }
 
 
@@ -80,7 +80,9 @@ def test_latin1_file(mini_package):
     data = rows(CAT)
     data[2][3] = "Andel kommuner som ivaretar pårørende"
     write_csv(mini_package / CAT, data, encoding="latin-1")
-    expect(mini_package, CAT, 3, None, "not UTF-8")
+    err = expect(mini_package, CAT, 3, None, "not UTF-8")
+    # one problem, in the file that has it: the files that refer to the catalogue are not blamed
+    assert len(err.problems) == 1, str(err)
 
 
 def test_bom(mini_package):

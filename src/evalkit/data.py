@@ -153,7 +153,7 @@ def _describe(err) -> str:
             return f"{cell!r} is out of range: {note}"
         return f"{cell!r} breaks {note}"
     if kind == "primary-key":
-        return f"duplicate key: {err.note}"
+        return f"duplicate key: {err.note.replace('the row at position', 'line')}"
     if kind == "foreign-key":
         return f"unknown reference: {err.note}"
     if kind in {"extra-cell", "missing-cell"}:
@@ -161,10 +161,12 @@ def _describe(err) -> str:
     return f"{kind}: {err.note or err.message}"
 
 
-def _frictionless_problems(path: Path, name: str, data_dir: Path) -> list[Problem]:
+def _frictionless_problems(path: Path, name: str, data_dir: Path, foreign_keys: bool = True) -> list[Problem]:
     import frictionless
 
     desc = dict(resource_descriptor(name, data_dir))
+    if not foreign_keys:  # the referenced file is broken itself: check this file on its own
+        desc["schema"] = {k: v for k, v in desc["schema"].items() if k != "foreignKeys"}
     desc["path"] = path.name
     # A resource validates against the catalogue/series it refers to; give it those files too.
     package_desc = {"resources": []}
@@ -182,10 +184,15 @@ def _frictionless_problems(path: Path, name: str, data_dir: Path) -> list[Proble
                 res.path = str(data_dir / res.path)
     report = resource.validate()
     problems = []
+    pk = desc["schema"].get("primaryKey", [])
     for task in report.tasks:
         for err in task.errors:
             line = getattr(err, "row_number", None)
             field = getattr(err, "field_name", None)
+            if err.type == "primary-key":
+                field = ",".join(pk)
+            elif err.type == "foreign-key" and '"' in (err.note or ""):
+                field = err.note.split('"')[1]  # 'for "id": values "999" not found ...'
             problems.append(Problem(str(path), line, field, _describe(err)))
     return problems
 
@@ -194,13 +201,13 @@ def _frictionless_problems(path: Path, name: str, data_dir: Path) -> list[Proble
 # Reading
 
 
-def _read(path: Path, name: str, data_dir: Path) -> pd.DataFrame:
+def _read(path: Path, name: str, data_dir: Path, foreign_keys: bool = True) -> pd.DataFrame:
     """Validate one resource file (layers 1 and 2) and read it with the schema's types."""
     fields = [f["name"] for f in resource_descriptor(name, data_dir)["schema"]["fields"]]
     problems = _check_file(path, fields)
-    if any(p.line in (None, 1) for p in problems):
-        raise DataValidationError(problems)  # rows cannot be trusted under a broken header
-    problems += _frictionless_problems(path, name, data_dir)
+    if problems:
+        raise DataValidationError(problems)  # encoding, BOM or header: the rows cannot be read reliably
+    problems += _frictionless_problems(path, name, data_dir, foreign_keys)
     if problems:
         raise DataValidationError(problems)
     return _typed_frame(path, name, data_dir)
@@ -297,24 +304,24 @@ def validate(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
     _descriptor.cache_clear()
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
-    catalogue = None
-    try:
-        catalogue = frames["indicators"] = load_catalogue(data_dir=data_dir)
-    except DataValidationError as exc:
-        problems += exc.problems
+    # The files others refer to come first; if one is broken, the others are checked without their
+    # foreign keys, so that each problem is reported once, against the file it is in.
+    for name in ("indicators", "series"):
+        try:
+            frames[name] = (load_catalogue(data_dir=data_dir) if name == "indicators"
+                            else load_resource(name, data_dir=data_dir))
+        except DataValidationError as exc:
+            problems += exc.problems
+    references_ok = {"indicators", "series"} <= frames.keys()
     for res in _descriptor(data_dir)["resources"]:
         name = res["name"]
-        if name == "indicators":
+        if name in ("indicators", "series"):
             continue
         try:
-            if name == "observations":
-                if catalogue is None:
-                    # Still report this file's own problems; the cross-file rules need the catalogue.
-                    _read(data_dir / res["path"], name, data_dir)
-                    continue
-                frames[name] = load_observations(data_dir=data_dir, catalogue=catalogue)
+            if name == "observations" and references_ok:
+                frames[name] = load_observations(data_dir=data_dir, catalogue=frames["indicators"])
             else:
-                frames[name] = load_resource(name, data_dir=data_dir)
+                frames[name] = _read(data_dir / res["path"], name, data_dir, foreign_keys=references_ok)
         except DataValidationError as exc:
             problems += exc.problems
     if problems:
