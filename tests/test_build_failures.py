@@ -48,27 +48,32 @@ def test_good_build_publishes(good_book):
     assert "notebooks/kapittel.html" in state and (out / "html").is_symlink()
 
 
+def set_cell(root: Path, index: int, source: str) -> None:
+    path = root / "notebooks" / "kapittel.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[index].source = source
+    nbformat.write(nb, path)
+
+
+def failed_build(root: Path, out: Path, data_dir: Path = DATA, error=BuildError) -> str:
+    with pytest.raises(error) as info:
+        build(root=root, out=out, data_dir=data_dir, log=lambda *_: None)
+    return str(info.value)
+
+
 def test_notebook_error_names_notebook_and_cell(good_book):
     root, out, before = good_book
-    nb = nbformat.read(root / "notebooks" / "kapittel.ipynb", as_version=4)
-    nb.cells[2].source = "1 / 0"
-    nbformat.write(nb, root / "notebooks" / "kapittel.ipynb")
-    with pytest.raises(BuildError) as info:
-        build(root=root, out=out, data_dir=DATA, log=lambda *_: None)
-    message = str(info.value)
+    set_cell(root, 2, "1 / 0")
+    message = failed_build(root, out)
     assert "kapittel.ipynb" in message and "cell" in message and "ZeroDivisionError" in message
     assert published_state(out) == before
-    assert not list(out.glob("stage-*/")) or len(list(out.glob("stage-*"))) == 1  # only the published stage
+    assert len(list(out.glob("stage-*"))) == 1  # the failed stage is gone; only the published one is left
 
 
 def test_sphinx_warning_fails_the_build(good_book):
     root, out, before = good_book
-    nb = nbformat.read(root / "notebooks" / "kapittel.ipynb", as_version=4)
-    nb.cells[1].source = "# Kapittel\n\nSe {ref}`finnes-ikke`."
-    nbformat.write(nb, root / "notebooks" / "kapittel.ipynb")
-    with pytest.raises(BuildError) as info:
-        build(root=root, out=out, data_dir=DATA, log=lambda *_: None)
-    assert "finnes-ikke" in str(info.value)
+    set_cell(root, 1, "# Kapittel\n\nSe {ref}`finnes-ikke`.")
+    assert "finnes-ikke" in failed_build(root, out)
     assert published_state(out) == before
 
 
@@ -79,12 +84,8 @@ def test_bad_data_stops_before_any_notebook(good_book, tmp_path):
     text = (data / "observations.csv").read_text(encoding="utf-8").splitlines()
     text[1] = text[1].replace(",exact,", ",roughly,", 1)
     (data / "observations.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
-    nb = nbformat.read(root / "notebooks" / "kapittel.ipynb", as_version=4)
-    nb.cells[2].source = "open('/tmp/evalkit-should-not-run', 'w').write('ran')"
-    nbformat.write(nb, root / "notebooks" / "kapittel.ipynb")
+    set_cell(root, 2, "open('/tmp/evalkit-should-not-run', 'w').write('ran')")
     Path("/tmp/evalkit-should-not-run").unlink(missing_ok=True)
-    with pytest.raises(DataValidationError) as info:
-        build(root=root, out=out, data_dir=data, log=lambda *_: None)
-    assert "observations.csv:2: column 'qualifier'" in str(info.value)
+    assert "observations.csv:2: column 'qualifier'" in failed_build(root, out, data, DataValidationError)
     assert not Path("/tmp/evalkit-should-not-run").exists()
     assert published_state(out) == before
