@@ -40,12 +40,6 @@ DOCUMENT_LABELS = {
 
 _QUALIFIER_WORDS = {"approx": "ca. ", "lower_bound": "over ", "upper_bound": "under "}
 
-SOURCE_NAMES = {
-    "IS-24/8": "Helsedirektoratets kartlegging av kommunalt psykisk helse- og rusarbeid (IS-24/8)",
-    "BrukerPlan": "BrukerPlan (KORFOR, Helse Stavanger)",
-    "Brukertilfredshetsundersøkelsen": "Brukertilfredshetsundersøkelsen (KoRus Midt)",
-}
-
 
 @dataclass
 class Chapter:

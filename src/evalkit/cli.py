@@ -37,7 +37,9 @@ def cmd_validate(args) -> int:
     return 0
 
 
-def _print_tables(frames: dict, areas: list[str], args) -> None:
+def cmd_table(args) -> int:
+    frames = _validated(args.data)
+    areas = list(AREAS) if args.area == "all" else [args.area]
     thresholds = dict(points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
     for i, area in enumerate(areas):
         table = indicator_table(frames["indicators"], frames["observations"], area,
@@ -49,12 +51,6 @@ def _print_tables(frames: dict, areas: list[str], args) -> None:
             if len(areas) > 1:
                 print(f"{'' if i == 0 else chr(10)}## {AREAS[area]} ({args.base}–{args.as_of})\n")
             print(frame.to_markdown(index=False))
-
-
-def cmd_table(args) -> int:
-    frames = _validated(args.data)
-    areas = list(AREAS) if args.area == "all" else [args.area]
-    _print_tables(frames, areas, args)
     return 0
 
 
