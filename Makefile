@@ -6,13 +6,18 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AS_OF  ?= 2020
 
-.PHONY: book test lock clean browser
+.PHONY: book test bench lock clean browser
 
 book: $(STAMP)
 	$(BIN)/evalkit build --as-of $(AS_OF)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Build-speed benchmark (not part of the tests): prints one line per figure, writes benchmarks/results.json.
+RUNS ?= 3
+bench: $(STAMP)
+	$(BIN)/python benchmarks/build.py --runs $(RUNS)
 
 # The browser tests use Debian's Chromium and its driver (no browser is downloaded by a test tool).
 browser:

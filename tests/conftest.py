@@ -69,3 +69,32 @@ def built_book(tmp_path_factory):
         return cache[as_of]
 
     return get
+
+
+def tiny_book(root: Path, code: str, markdown: str = "Tekst.", more: dict[str, str] | None = None) -> Path:
+    """A book with the real configuration and one chapter ``kapittel`` running *code*, plus a chapter
+    per entry of *more* (name -> code)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    root.mkdir(parents=True)
+    for name in ("_config.yml", "references.bib", "_static", "_ext", "_locale"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+    (root / "chapters").mkdir()
+    (root / "chapters" / "intro.md").write_text("# Intro\n\nEn side.\n\n```{bibliography}\n:all:\n```\n")
+    (root / "notebooks").mkdir()
+    chapters = {"kapittel": (code, markdown), **{name: (c, "Tekst.") for name, c in (more or {}).items()}}
+    for name, (source, text) in chapters.items():
+        nb = new_notebook(cells=[new_code_cell("as_of = 2020", metadata={"tags": ["parameters"]}),
+                                 new_markdown_cell(f"# Kapittel {name}\n\n{text}"), new_code_cell(source)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, root / "notebooks" / f"{name}.ipynb")
+    toc = "".join(f"  - file: notebooks/{name}\n" for name in chapters)
+    (root / "_toc.yml").write_text(f"format: jb-book\nroot: chapters/intro\nchapters:\n{toc}")
+    return root
+
+
+def published_state(out: Path) -> dict[str, bytes]:
+    html = out / "html"
+    return {str(p.relative_to(html)): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}

@@ -5,34 +5,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from evalkit import DataValidationError
 from evalkit.build import BuildError, build
 
-from .conftest import DATA, ROOT
-
-
-def tiny_book(root: Path, code: str, markdown: str = "Tekst.") -> Path:
-    """A one-chapter book with the real configuration."""
-    root.mkdir(parents=True)
-    for name in ("_config.yml", "references.bib", "_static", "_ext", "_locale"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
-    (root / "chapters").mkdir()
-    (root / "chapters" / "intro.md").write_text("# Intro\n\nEn side.\n\n```{bibliography}\n:all:\n```\n")
-    (root / "notebooks").mkdir()
-    nb = new_notebook(cells=[new_code_cell("as_of = 2020", metadata={"tags": ["parameters"]}),
-                             new_markdown_cell(f"# Kapittel\n\n{markdown}"), new_code_cell(code)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, root / "notebooks" / "kapittel.ipynb")
-    (root / "_toc.yml").write_text("format: jb-book\nroot: chapters/intro\nchapters:\n  - file: notebooks/kapittel\n")
-    return root
-
-
-def published_state(out: Path) -> dict[str, bytes]:
-    html = out / "html"
-    return {str(p.relative_to(html)): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
+from .conftest import DATA, published_state, tiny_book
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Reliability of the published book: two builds from the same commit give the same bytes, and text
 from the data can never become markup on a page."""
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from evalkit.build import build
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.book
 
@@ -27,6 +29,27 @@ def test_two_builds_are_identical(built_book, tmp_path):
     differ = sorted(name for name in a if a[name] != b[name])
     assert not differ, f"files that differ between two builds: {differ[:10]}"
     assert any(name.endswith(".svg") for name in a)
+
+
+def test_a_warm_kernel_gives_what_a_fresh_kernel_gives(built_book, tmp_path):
+    """The build runs notebooks in reused kernels; a chapter run alone by papermill in a new kernel
+    must give the same outputs, figure for figure."""
+    import nbformat
+    import papermill
+
+    from evalkit.build import parameters
+
+    staged = built_book(2020).resolve().parents[1] / "notebooks" / "hovedmal3.ipynb"
+    fresh = tmp_path / "fresh.ipynb"
+    papermill.execute_notebook(str(ROOT / "notebooks" / "hovedmal3.ipynb"), str(fresh), kernel_name="python3",
+                               parameters=parameters(2020, 2016, DATA.resolve(), 1.0, 2.5), progress_bar=False)
+
+    def code_outputs(path):  # object addresses ("<Styler at 0x7f...>") differ between any two runs
+        nb = nbformat.read(path, as_version=4)
+        return [(c.execution_count, re.sub(r"0x[0-9a-f]+", "0x…", json.dumps(c.outputs, sort_keys=True)))
+                for c in nb.cells if c.cell_type == "code"]
+
+    assert code_outputs(staged) == code_outputs(fresh)
 
 
 HOSTILE = {4: "<script>alert(1)</script>", 7: "<b>bold</b>"}  # both shown on all three pages

@@ -2,12 +2,27 @@
 folder (the sources in ``notebooks/`` keep no outputs), run ``jb build`` there with warnings as
 errors, and only then publish the HTML by an atomic switch of ``_build/html``.
 
+Only what changed is executed. Each notebook has a key, a hash of everything its output depends on:
+its own source, the build's parameters, every file of the data package, the ``evalkit`` code and the
+versions of the packages that compute and draw. An executed copy is kept in ``_build/cache`` under
+that key and reused while the key is the same; the whole book has a key too (the notebooks' keys and
+every other source of the book), and a build whose book key equals the published one does nothing.
+Jupyter Book's own cache keys on the code cells alone and would miss a change in ``data/``, which is
+why notebooks are executed here and not by Jupyter Book.
+
+Notebooks run in parallel, one warm kernel per worker: a worker starts its kernel once, imports what
+the chapters import, and before each notebook clears the kernel's namespace, closes its figures,
+restores matplotlib's settings and moves to the notebook's folder, so a notebook sees what a fresh
+kernel would show it (a test compares the two) without paying the start-up again.
+
 A failure at any step (bad data, a notebook's exception, a Sphinx warning) stops the build with the
 file, cell and message, and leaves the previously published book as it was.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -15,16 +30,26 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
-from .data import validate
 
 ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent
 # What the book is made of besides the executed notebooks.
 BOOK_SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_static", "_ext", "_locale", "data"]
 NOTEBOOK_DIRS = ["notebooks", "chapters"]
+# Packages whose version can change a notebook's output, and those that turn notebooks into HTML.
+COMPUTE_PACKAGES = ["numpy", "pandas", "scipy", "statsmodels", "matplotlib", "matplotlib-inline", "seaborn",
+                    "babel", "frictionless", "ipykernel", "ipython", "papermill", "nbclient", "nbformat"]
+BOOK_PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "myst-parser", "sphinx-book-theme",
+                 "pydata-sphinx-theme", "sphinxcontrib-bibtex"]
+CACHE_FORMAT = "evalkit-notebook-cache-1"
+CACHE_ENTRIES = 120  # executed copies kept (about ten variants of every notebook), least recently used go
+CELL_TIMEOUT = 600  # seconds one cell may run
+IGNORED = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
 
 
 class BuildError(RuntimeError):
@@ -37,6 +62,16 @@ class Executed:
     seconds: float
 
 
+@dataclass
+class BuildReport:
+    """What a build did; also written to ``<out>/last-build.json``."""
+
+    executed: dict[str, float] = field(default_factory=dict)  # notebook -> seconds
+    reused: list[str] = field(default_factory=list)
+    up_to_date: bool = False
+    seconds: float = 0.0
+
+
 def notebooks(root: Path = ROOT) -> list[Path]:
     return sorted(p for d in NOTEBOOK_DIRS for p in (root / d).glob("*.ipynb"))
 
@@ -46,23 +81,172 @@ def parameters(as_of: int, base: int, data_dir: Path, points_threshold: float, r
             "points_threshold": points_threshold, "relative_threshold": relative_threshold}
 
 
-def _execute(src: str, dst: str, params: dict) -> Executed:
-    """Execute one notebook (in a worker process). The kernel's own stderr goes to ``<dst>.log``."""
+# --------------------------------------------------------------------------------------------------
+# Keys
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and not IGNORED & set(p.parts))
+
+
+def tree_digest(paths: list[Path], base: Path) -> str:
+    """A hash of the files under *paths*: their names relative to *base* and their bytes."""
+    h = hashlib.sha256()
+    for top in paths:
+        for f in _files(top) if top.exists() else []:
+            h.update(f.relative_to(base).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def versions_digest(packages: list[str]) -> str:
+    found = []
+    for name in packages:
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} absent")
+    return hashlib.sha256("\n".join([sys.version, *found]).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything besides its own source that a notebook's output depends on, as digests."""
+
+    params: dict
+    data: str
+    code: str
+    environment: str
+
+    @classmethod
+    def gather(cls, params: dict, data_dir: Path) -> Inputs:
+        return cls(params, tree_digest([data_dir], data_dir), tree_digest([PACKAGE], PACKAGE),
+                   versions_digest(COMPUTE_PACKAGES))
+
+    def key(self, notebook: Path) -> str:
+        h = hashlib.sha256(CACHE_FORMAT.encode())
+        for part in (notebook.read_bytes(), json.dumps(self.params, sort_keys=True).encode(),
+                     self.data.encode(), self.code.encode(), self.environment.encode()):
+            h.update(hashlib.sha256(part).digest())
+        return h.hexdigest()
+
+
+def book_key(root: Path, notebook_keys: dict[str, str]) -> str:
+    """The whole book's key: its notebooks' keys, its other sources and the book tools' versions."""
+    h = hashlib.sha256(CACHE_FORMAT.encode())
+    h.update(json.dumps(notebook_keys, sort_keys=True).encode())
+    h.update(tree_digest([root / name for name in BOOK_SOURCES], root).encode())
+    h.update(versions_digest(BOOK_PACKAGES).encode())
+    return h.hexdigest()
+
+
+class NotebookCache:
+    """Executed notebooks by key, in ``<out>/cache``; written atomically, pruned least recently used."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.ipynb"
+
+    def get(self, key: str) -> Path | None:
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        os.utime(path)  # recently used
+        return path
+
+    def put(self, key: str, executed: Path) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+        shutil.copyfile(executed, tmp)
+        os.replace(tmp, self._path(key))
+
+    def prune(self, keep: int = CACHE_ENTRIES) -> None:
+        entries = sorted(self.folder.glob("*.ipynb"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[keep:]:
+            old.unlink(missing_ok=True)
+
+
+MANIFEST = "evalkit-build.json"  # in a stage, beside its _build/html: the key of the book it holds
+
+
+def published_key(out: Path) -> str | None:
+    link = out / "html"
+    if not (link / "index.html").is_file():
+        return None
+    try:
+        return json.loads((link.resolve().parents[1] / MANIFEST).read_text())["book"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Execution: one warm kernel per worker process
+
+_KERNEL = None  # this worker's kernel manager
+
+WARM_UP = """\
+import matplotlib, matplotlib.pyplot
+import evalkit.book  # what every chapter imports, paid once per kernel
+get_ipython().evalkit_rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+"""
+# Before each notebook: what a fresh kernel would have, except the modules already imported.
+PREPARE = """\
+import os, matplotlib, matplotlib.pyplot
+matplotlib.pyplot.close("all")
+matplotlib.rcParams.update(get_ipython().evalkit_rc)
+os.chdir({cwd!r})
+get_ipython().reset(new_session=True)
+"""
+
+
+def _run_silently(km, code: str) -> None:
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=CELL_TIMEOUT)
+    finally:
+        kc.stop_channels()
+    content = reply["content"]
+    if content["status"] != "ok":
+        raise BuildError(f"kernel set-up failed: {content.get('ename')}: {content.get('evalue')}")
+
+
+def _kernel(log_dir: str):
+    """This worker's kernel, started (or restarted, if it died) and warmed up."""
+    global _KERNEL
+    if _KERNEL is not None and _KERNEL.is_alive():
+        return _KERNEL
+    from multiprocessing.util import Finalize
+
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3")
+    log = open(Path(log_dir) / f"kernel-{os.getpid()}.log", "a")
+    km.start_kernel(stdout=log, stderr=log)  # the kernel's own noise, not the cells' output
+    Finalize(km, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+    _run_silently(km, WARM_UP)
+    _KERNEL = km
+    return km
+
+
+def _execute(src: str, dst: str, params: dict, log_dir: str) -> Executed:
+    """Execute one notebook in this worker's warm kernel."""
     import papermill
 
     start = time.perf_counter()
-    log = open(f"{dst}.log", "w")
-    saved = os.dup(2)
-    os.dup2(log.fileno(), 2)  # the kernel subprocess inherits this stderr
+    km = _kernel(log_dir)
+    _run_silently(km, PREPARE.format(cwd=str(Path(src).parent)))
     try:
-        papermill.execute_notebook(src, dst, parameters=params, cwd=str(Path(src).parent), kernel_name="python3",
-                                   progress_bar=False, log_output=False, report_mode=False)
+        papermill.execute_notebook(src, dst, parameters=params, kernel_name="python3", km=km,
+                                   progress_bar=False, log_output=False, report_mode=False,
+                                   execution_timeout=CELL_TIMEOUT)
     except papermill.PapermillExecutionError as exc:
         raise BuildError(f"{src}: cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}") from None
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        log.close()
     _hide_injected_parameters(Path(dst))
     return Executed(src, time.perf_counter() - start)
 
@@ -79,26 +263,28 @@ def _hide_injected_parameters(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def execute_all(root: Path, stage: Path, params: dict, jobs: int, log=print) -> list[Executed]:
-    todo = [(str(nb), str(stage / nb.relative_to(root))) for nb in notebooks(root)]
-    for _, dst in todo:
-        Path(dst).parent.mkdir(parents=True, exist_ok=True)
-    done, errors = [], []
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(_execute, src, dst, params): src for src, dst in todo}
+def execute_all(todo: list[tuple[Path, Path]], params: dict, jobs: int, log_dir: Path,
+                on_done=lambda src, dst, result: None) -> list[str]:
+    """Execute ``(source, destination)`` pairs, *jobs* at a time; return the errors (all of them)."""
+    errors = []
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+        futures = {pool.submit(_execute, str(src), str(dst), params, str(log_dir)): (src, dst)
+                   for src, dst in todo}
         for fut in as_completed(futures):
-            src = Path(futures[fut])
+            src, dst = futures[fut]
             try:
                 result = fut.result()
             except BuildError as exc:
                 errors.append(str(exc))
-                log(f"  FAILED    {src.relative_to(root)}")
+                on_done(src, dst, None)
                 continue
-            done.append(result)
-            log(f"  executed  {src.relative_to(root)}  {result.seconds:5.1f} s")
-    if errors:
-        raise BuildError("notebook execution failed:\n" + "\n".join(f"  {e}" for e in sorted(errors)))
-    return done
+            on_done(src, dst, result)
+    return sorted(errors)
+
+
+# --------------------------------------------------------------------------------------------------
+# Jupyter Book and publishing
 
 
 def run_jupyter_book(stage: Path, log=print) -> None:
@@ -128,37 +314,93 @@ def publish(stage_html: Path, out: Path) -> Path:
     return link
 
 
+def _copy_sources(root: Path, stage: Path) -> None:
+    for name in BOOK_SOURCES:
+        src = root / name
+        if src.is_dir():
+            shutil.copytree(src, stage / name, ignore=shutil.ignore_patterns(*IGNORED))
+        elif src.is_file():
+            shutil.copy2(src, stage / name)
+
+
+def _write_report(out: Path, report: BuildReport) -> None:
+    (out / "last-build.json").write_text(json.dumps(report.__dict__, indent=1, sort_keys=True) + "\n")
+
+
 def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_dir: Path | None = None,
-          root: Path = ROOT, out: Path | None = None,
+          root: Path = ROOT, out: Path | None = None, force: bool = False,
           points_threshold: float = DEFAULT_POINTS_THRESHOLD,
           relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD, log=print) -> Path:
-    """Build the whole book; return the published HTML folder."""
+    """Build the whole book, executing only the notebooks whose key changed (all with *force*);
+    return the published HTML folder. What was done is in ``<out>/last-build.json``."""
     t0 = time.perf_counter()
+    root = Path(root)
     out = Path(out or root / "_build")
     data_dir = Path(data_dir or root / "data").resolve()
+    params = parameters(as_of, base, data_dir, points_threshold, relative_threshold)
+    inputs = Inputs.gather(params, data_dir)
+    sources = notebooks(root)
+    names = {nb: nb.relative_to(root).as_posix() for nb in sources}
+    keys = {nb: inputs.key(nb) for nb in sources}
+    key = book_key(root, {names[nb]: k for nb, k in keys.items()})
+    report = BuildReport()
+
+    if not force and published_key(out) == key:
+        report.reused, report.up_to_date = sorted(names.values()), True
+        report.seconds = round(time.perf_counter() - t0, 3)
+        _write_report(out, report)
+        log(f"book is up to date ({len(sources)} notebooks reused, nothing executed): {out / 'html' / 'index.html'}")
+        return out / "html"
+
+    from .data import validate
+
     frames = validate(data_dir)  # raises before any notebook runs
     log(f"data valid: {len(frames['indicators'])} indicators, {len(frames['observations'])} observations")
-
     out.mkdir(parents=True, exist_ok=True)
+    cache = NotebookCache(out / "cache")
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=out))
     try:
-        for name in BOOK_SOURCES:
-            src = root / name
-            if src.is_dir():
-                shutil.copytree(src, stage / name, ignore=shutil.ignore_patterns("*.ipynb_checkpoints"))
-            elif src.is_file():
-                shutil.copy2(src, stage / name)
-        params = parameters(as_of, base, data_dir, points_threshold, relative_threshold)
+        _copy_sources(root, stage)
+        todo = []
+        for nb in sources:
+            dst = stage / names[nb]
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            hit = None if force else cache.get(keys[nb])
+            if hit:
+                shutil.copyfile(hit, dst)
+                report.reused.append(names[nb])
+            else:
+                todo.append((nb, dst))
         jobs = jobs or os.cpu_count() or 1
-        log(f"executing {len(notebooks(root))} notebooks (as_of={as_of}, base={base}, jobs={jobs})")
-        execute_all(root, stage, params, jobs, log)
-        for stray in stage.rglob("*.ipynb.log"):
-            stray.unlink()
+        log(f"{len(sources)} notebooks (as_of={as_of}, base={base}): {len(todo)} to execute, "
+            f"{len(report.reused)} unchanged and reused (jobs={jobs})")
+        for name in report.reused:
+            log(f"  reused    {name}")
+
+        def done(src: Path, dst: Path, result: Executed | None) -> None:
+            if result is None:
+                log(f"  FAILED    {names[src]}")
+                return
+            cache.put(keys[src], dst)  # kept even if another notebook fails
+            report.executed[names[src]] = round(result.seconds, 2)
+            log(f"  executed  {names[src]}  {result.seconds:5.1f} s")
+
+        if todo:
+            errors = execute_all(todo, params, jobs, stage / ".kernel-logs", done)
+            if errors:
+                raise BuildError("notebook execution failed:\n" + "\n".join(f"  {e}" for e in errors))
+        shutil.rmtree(stage / ".kernel-logs", ignore_errors=True)
         log("running jb build (warnings are errors)")
         run_jupyter_book(stage, log)
+        (stage / MANIFEST).write_text(json.dumps({"book": key, "notebooks": {names[nb]: keys[nb] for nb in sources}},
+                                                 indent=1, sort_keys=True) + "\n")
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     link = publish(stage / "_build" / "html", out)
-    log(f"book built in {time.perf_counter() - t0:.1f} s: {link / 'index.html'}")
+    cache.prune()
+    report.seconds = round(time.perf_counter() - t0, 3)
+    _write_report(out, report)
+    log(f"book built in {report.seconds:.1f} s ({len(report.executed)} executed, {len(report.reused)} reused): "
+        f"{link / 'index.html'}")
     return link

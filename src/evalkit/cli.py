@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import data as data_mod
+from .build import ROOT
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
 from .tables import AREAS, display_frame, indicator_table
 
@@ -58,7 +59,8 @@ def cmd_build(args) -> int:
     from .build import BuildError, build
 
     try:
-        build(as_of=args.as_of, base=args.base, jobs=args.jobs, data_dir=args.data,
+        build(as_of=args.as_of, base=args.base, jobs=args.jobs, data_dir=args.data, force=args.force,
+              root=args.root, out=args.out,
               points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
     except data_mod.DataValidationError as exc:
         print(exc, file=sys.stderr)
@@ -90,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--as-of", type=int, default=2020, help="last year the book covers (default %(default)s)")
     p.add_argument("--base", type=int, default=2016, help="first year (default %(default)s)")
     p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: the number of cores)")
+    p.add_argument("--root", type=Path, default=ROOT, help="the book's folder (default: this checkout)")
+    p.add_argument("--out", type=Path, default=None, help="where the book and the cache go (default: ROOT/_build)")
+    p.add_argument("--force", action="store_true",
+                   help="execute every notebook and rebuild even if nothing changed (ignore the cache)")
     _data_arg(p)
     _threshold_args(p)
     p.set_defaults(func=cmd_build)
