@@ -38,6 +38,11 @@ MINI = {
     "figures.csv": [["key", "value", "unit", "qualifier", "year", "document", "location", "text"],
                     ["target_total_escalation", "2.4", "nok_billion", "exact", "2016-2020", "000_1738e49f1275b4c4.txt",
                      "line 103", "2,4 milliarder kroner"]],
+    "sample_sizes.csv": [["id", "year", "series", "n", "qualifier", "unit_of_n", "document", "location", "text", "note"],
+                         ["7", "2018", "main", "420", "lower_bound", "municipalities", "000_1738e49f1275b4c4.txt",
+                          "line 583", "i overkant av 400", ""]],
+    "significance_statements.csv": [["id", "period", "statement", "document", "location", "text"],
+                                    ["7", "2017-2018", "not_significant", DOC, "line 1499", "ikke signifikant"]],
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 from evalkit import DataValidationError, load_catalogue, load_observations, validate
 from evalkit.cli import main
 
-from .conftest import DATA, MINI, write_csv
+from .conftest import DATA, DOC, MINI, write_csv
 
 
 def rows(name):
@@ -32,9 +32,13 @@ def expect(pkg, file, line, column, fragment):
     return info.value
 
 
-OBS, CAT = "observations.csv", "indicators.csv"
+OBS, CAT, SIZES = "observations.csv", "indicators.csv", "sample_sizes.csv"
 
 CASES = {
+    "sample size of a count": (lambda p: write_csv(p / SIZES, rows(SIZES) + [["3", "2016", "main", "9", "exact", "users", DOC, "l", "t", ""]]),
+                               SIZES, 3, "id", "indicator 3 is not a share"),
+    "sample size without its observation": (lambda p: edit(p, SIZES, 2, "year", "2016"), SIZES, 2, "id, year, series", "unknown reference"),
+    "sample size below 1": (lambda p: edit(p, SIZES, 2, "n", "0"), SIZES, 2, "n", ""),
     "duplicate id/year/series": (lambda p: write_csv(p / OBS, rows(OBS) + [rows(OBS)[1]]), OBS, 8, "id,year,series", "duplicate key: the same as in line 2"),
     "unknown indicator id": (lambda p: edit(p, OBS, 2, "id", "999"), OBS, 2, "id", "unknown reference"),
     "unknown series": (lambda p: edit(p, OBS, 3, "series", "nope"), OBS, 3, "series", "unknown reference"),

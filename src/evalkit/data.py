@@ -324,6 +324,16 @@ def validate(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
                 frames[name] = _read(data_dir / res["path"], name, data_dir, foreign_keys=references_ok)
         except DataValidationError as exc:
             problems += exc.problems
+    if "sample_sizes" in frames and references_ok:
+        problems += _sample_size_problems(frames["sample_sizes"], frames["indicators"],
+                                          data_dir / resource_descriptor("sample_sizes", data_dir)["path"])
     if problems:
         raise DataValidationError(problems)
     return frames
+
+
+def _sample_size_problems(sizes: pd.DataFrame, catalogue: pd.DataFrame, path: Path) -> list[Problem]:
+    """A sample size belongs to a share: counts and money here are registers and budgets, not samples."""
+    unit = sizes["id"].map(catalogue.set_index("id")["unit"])
+    return [Problem(str(path), line, "id", f"indicator {row['id']} is not a share (unit {unit[line]}); "
+                    "sample sizes are for shares") for line, row in sizes[unit != "percent"].iterrows()]
