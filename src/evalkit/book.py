@@ -11,11 +11,14 @@ import html
 import textwrap
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from . import fmt
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD, change, classify
 from .data import validate
+from .significance import usable_n, wilson_interval
+from .views import cell_significance
 from .tables import (AREAS, COLOUR_LABELS, AreaTable, colour_counts, display_frame, indicator_table,
                      overall_changes, period_label)
 
@@ -261,11 +264,14 @@ def table_frame(chapter: Chapter, table: AreaTable) -> tuple[pd.DataFrame, pd.Da
     background and symbol; where the final report states a change in words, a last column shows it."""
     shown = display_frame(table, symbols=False)
     css = pd.DataFrame("", index=shown.index, columns=shown.columns)
+    cells = cell_significance(table, chapter.frames).set_index(["period", "id"])
     for p in table.periods:
         label = period_label(p)
-        colours = table.changes[table.changes["period"] == label].set_index("id")["colour"].astype(str)
-        colours = colours.reindex(table.indicators.index).to_numpy()
-        shown[label] = [f"{v} {COLOUR_LABELS[c][1]}" for v, c in zip(shown[label], colours)]
+        sub = cells.loc[label].reindex(table.indicators.index)
+        colours = sub["colour"].astype(str).to_numpy()
+        markers = [SIGNIFICANCE_MARKERS.get(r, "") if c != s else ""
+                   for c, s, r in zip(colours, sub["significance"], sub["significance_reason"])]
+        shown[label] = [f"{v} {COLOUR_LABELS[c][1]}{m}" for v, c, m in zip(shown[label], colours, markers)]
         css[label] = [f"background-color: {BACKGROUND[c]}" for c in colours]
     shown = shown.drop(columns=[c for c in shown.columns if c.startswith("Farge ")])
     css = css[shown.columns]
@@ -312,9 +318,14 @@ def legend_html(chapter: Chapter) -> str:
                      f"{html.escape(symbol)} {html.escape(name)}: {html.escape(meaning)}</span>")
     note = (f"Terskel: {pts} prosentpoeng per år for andeler, {rel} prosent per år for antall og beløp. "
             "Ca. = omtrentlig verdi (vises, men vurderes ikke); † = verdi fra en ny serie som ikke kan "
-            "sammenlignes med tidligere år; kursiv = endring slik sluttrapporten oppgir den (ikke beregnet).")
+            "sammenlignes med tidligere år; kursiv = endring slik sluttrapporten oppgir den (ikke beregnet). "
+            "* = grønn eller rød etter regelen, men endringen er ikke statistisk signifikant (5 %-nivå); "
+            "? = utvalgsstørrelsen bak andelen er ikke oppgitt, så signifikansen kan ikke vurderes.")
     return f'<div class="evalkit-legend">{" ".join(items)}<p>{html.escape(note)}</p></div>'
 
+
+# A change cell whose colour would differ if sampling error were taken into account (evalkit.views).
+SIGNIFICANCE_MARKERS = {"not_significant": " *", "n_unknown": " ?"}
 
 # --------------------------------------------------------------------------------------------------
 # Figures
@@ -361,6 +372,7 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
     years = list(range(chapter.base_year, chapter.as_of + 1))
     fig, ax = plt.subplots()
     handles = []
+    intervals = 0
     for i, ident in enumerate(ids):
         colour = PALETTE[i % len(PALETTE)]
         name = (labels or {}).get(ident) or f"{ident}: {short_name(cat.at[ident, 'name'])}"
@@ -379,6 +391,8 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
                         linewidth=1.8 if y1 - y0 == 1 else 1.2)
             inexact = rows[rows["qualifier"] != "exact"]
             ax.scatter(inexact.index, inexact["value"], s=80, facecolors="white", edgecolors=colour, zorder=3)
+            if cat.at[ident, "unit"] == "percent":
+                intervals += _error_bars(ax, chapter, ident, s, rows["value"], colour)
     ax.set_title(_wrap(title, 70), loc="left")
     ax.set_ylabel(ylabel)
     ax.set_xticks(years)
@@ -391,8 +405,26 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
     legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.1), ncol=1, frameon=False,
                        fontsize=9)
     fig.tight_layout()
+    if intervals:
+        source += (". Streker: 95 % konfidensintervall (Wilson) der kildene oppgir hvor mange svar andelen "
+                   "bygger på")
     _source_below(fig, ax, legend, source)
     return fig
+
+
+def _error_bars(ax, chapter: Chapter, ident: int, series: str, values: pd.Series, colour: str) -> int:
+    """Wilson intervals around a share's values where the sample size is known; returns how many."""
+    sizes = chapter.frames["sample_sizes"]
+    sizes = sizes[(sizes["id"] == ident) & (sizes["series"] == series)].set_index("year")
+    n = usable_n(sizes["n"], sizes["qualifier"].astype(object))
+    n = pd.Series(n, index=sizes.index).reindex(values.index)
+    low, high = wilson_interval(values.to_numpy(dtype=float), n.to_numpy(dtype=float))
+    known = ~np.isnan(low)
+    if known.any():
+        v = values.to_numpy(dtype=float)[known]
+        ax.errorbar(values.index[known], v, yerr=[v - low[known], high[known] - v], fmt="none", ecolor=colour,
+                    elinewidth=1, capsize=3, alpha=0.8, zorder=2)
+    return int(known.sum())
 
 
 def bar_figure(values: pd.Series, title: str, source: str, *, ylabel: str, number_format=fmt.number,
