@@ -34,8 +34,22 @@ def test_every_change_cell_has_a_symbol_and_a_background(chapter):
     symbols = {v[1] for v in COLOUR_LABELS.values()}
     for p in table.periods:
         label = f"{p[0]}–{p[1]}"
-        assert shown[label].map(lambda s: s.split()[-1] in symbols).all()
+        # the symbol, then possibly the significance marker (* not significant, ? sample size unknown)
+        assert shown[label].map(lambda s: s.split()[-1] in symbols or (s.split()[-2] in symbols
+                                                                       and s.split()[-1] in "*?")).all()
         assert css[label].str.startswith("background-color").all()
+
+
+def test_significance_markers_follow_the_second_reading(chapter):
+    """Indicator 42 (2017-2018, 44 -> 51 % of over 400 municipalities) is significant: no marker;
+    33 (39 -> 44 %) is not: marked *; 45's 2020 sample size is only "under 300": marked ?."""
+    cells = {}
+    for area in ("hovedmal1", "hovedmal2"):
+        shown, _ = book.table_frame(chapter, chapter.table(area))
+        cells.update(shown.set_index("Nr.").to_dict("index"))
+    assert cells["42"]["2017–2018"].endswith("✓")
+    assert cells["33"]["2017–2018"].endswith("✓ *")
+    assert cells["45"]["2016–2020"].endswith("✓ ?")
 
 
 def test_reported_statements_are_a_separate_italic_column(chapter):
