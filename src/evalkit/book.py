@@ -406,8 +406,8 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
                        fontsize=9)
     fig.tight_layout()
     if intervals:
-        source += (". Streker: 95 % konfidensintervall (Wilson) der kildene oppgir hvor mange svar andelen "
-                   "bygger på")
+        source = source.rstrip(".") + (". Streker: 95 % konfidensintervall (Wilson) der kildene oppgir hvor "
+                                       "mange svar andelen bygger på.")
     _source_below(fig, ax, legend, source)
     return fig
 
