@@ -164,3 +164,38 @@ def test_validate_reports_broken_references_of_the_new_files(tmp_path):
     assert any(t.startswith("plan2007_goals.csv:3: column 'hovedmal': unknown reference") for t in text), text
     assert any(t.startswith("survey2014.csv:5: column 'unit': 'kroner' is not one of") for t in text), text
     assert len(text) == 3
+
+
+def test_survey_checks_find_a_new_inconsistency():
+    """A changed cell is caught: a count that no longer adds up to its total, a share that no longer
+    follows from its count (rounding to one decimal first is allowed: 45,45 % may print as 46)."""
+    from evalkit.history import survey_checks
+
+    survey = validate()["survey2014"].copy()
+    before = survey_checks(survey)
+    yes = (survey["table"] == "Tabell 3.6") & (survey["row"] == "Ja")
+    survey.loc[yes & (survey["column"] == "Antall"), "value"] = 150      # total stays 189
+    after = survey_checks(survey)
+    new = after[after["table"] == "Tabell 3.6"]
+    assert set(zip(new["check"], new["row"])) == {("total", "Total"), ("share", "Ja")}
+    assert len(after) == len(before) + 2
+
+
+def test_survey_table_keeps_the_printed_layout():
+    import pytest
+
+    from evalkit.history import plan2007_goals, survey_table, survey_value
+
+    frames = validate()
+    t = survey_table(frames["survey2014"], "Tabell 6.3")
+    assert list(t.columns) == ["Antall", "Prosent"]
+    assert list(t.index) == ["Mye bedre", "Noe bedre", "Uendret", "Noe dårligere", "Mye dårligere", "Ikke svart", "Total"]
+    assert t.at["Uendret", "Prosent"] == 43                   # 003, line 3731
+    with pytest.raises(ValueError):                           # counts and shares share cells in Tabell 3.3
+        survey_table(frames["survey2014"], "Tabell 3.3")
+    assert survey_table(frames["survey2014"], "Tabell 3.3", unit="count").at["Total", "n"] == 185
+    with pytest.raises(KeyError):
+        survey_value(frames["survey2014"], "Tabell 6.3", "Uendret", "Andel")
+    goals = plan2007_goals(frames)
+    assert list(goals["delmal"][:6]) == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1"]
+    assert goals.set_index("delmal").at["3.4", "rank"] == 3 and goals["hovedmal_name"].notna().all()
