@@ -8,6 +8,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 DOC = "001_8ceffd757f77f65e.txt"
+DOC2 = "002_c7439a1d68525817.txt"
+DOC3 = "003_33156e0f2a1e4cc6.txt"
 
 MINI = {
     "indicators.csv": [
@@ -43,6 +45,14 @@ MINI = {
                           "line 583", "i overkant av 400", ""]],
     "significance_statements.csv": [["id", "period", "statement", "document", "location", "text"],
                                     ["7", "2017-2018", "not_significant", DOC, "line 1499", "ikke signifikant"]],
+    "plan2007_hovedmal.csv": [["hovedmal", "name", "document", "location"],
+                              ["1", "Tydelig folkehelseperspektiv", DOC2, "p. text, line 69"]],
+    "plan2007_status_scale.csv": [["symbol", "rank", "meaning", "document", "location"],
+                                  ["++", "2", "Utvikling har skjedd", DOC2, "p. text, line 917"]],
+    "plan2007_goals.csv": [["hovedmal", "delmal", "name", "status", "document", "location", "note"],
+                           ["1", "1.1", "Redusere totalforbruket av alkohol", "++", DOC2, "p. text, lines 782-786", ""]],
+    "survey2014.csv": [["table", "title", "row", "column", "value", "unit", "n", "document", "location", "note"],
+                       ["Tabell 3.6", "Handlingsplan", "Ja", "Antall", "155", "count", "189", DOC3, "Tabell 3.6, line 1738", ""]],
 }
 
 

@@ -2,6 +2,7 @@
 check the HTML a reader gets: every page, each area's table with the right indicator ids and colours,
 the figures, no traceback, and numbers in the prose equal to evalkit's."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.book
 FRAMES = validate()
 ROOT_DATA = Path(__file__).resolve().parents[1] / "data"
 SYMBOL = {v[1]: k for k, v in COLOUR_LABELS.items()}
-PAGES = ["chapters/intro", "chapters/metode", "notebooks/ressursinnsats", "notebooks/kapasitet",
+PAGES = ["chapters/intro", "notebooks/bakgrunn", "chapters/metode", "notebooks/ressursinnsats", "notebooks/kapasitet",
          *[f"notebooks/hovedmal{i}" for i in range(1, 6)], "notebooks/samfunnseffekter",
          "chapters/maloppnaelse", "chapters/vedlegg_indikatorer", "chapters/vedlegg_errata",
          "chapters/vedlegg_data", "chapters/referanser"]
@@ -107,3 +108,44 @@ def test_downloads_are_published(built):
     assert len(downloads) == len(list((ROOT_DATA).glob("*.csv"))) + 1  # every file and the descriptor
     for href in downloads:
         assert (html / "chapters" / href).resolve().is_file(), href
+
+
+def test_bakgrunn_numbers_come_from_the_data(built):
+    """The background chapter: the status figure and table of the 23 delmål, the funding figure, the
+    survey's figures, and numbers in the prose equal to what the data gives."""
+    from evalkit.history import survey_checks, survey_table
+
+    _, html = built
+    page = soup(html, "notebooks/bakgrunn")
+    assert len(page.find("main").find_all("img")) == 4   # status per delmål, funding, tabell 6.1, tabell 6.3
+    goals = FRAMES["plan2007_goals"]
+    rows = page.find("table", attrs={"data-area": "plan2007-goals"}).find("tbody").find_all("tr")
+    assert [tr.find_all("td")[2].get_text(strip=True) for tr in rows] == list(goals["status"])
+    for area in ("survey2014-3-1", "bakgrunn-compare"):
+        assert page.find("table", attrs={"data-area": area}) is not None, area
+
+    # get_text puts a space around each glued number; drop those before punctuation and inside brackets
+    tidy = lambda t: re.sub(r"\(\s+", "(", re.sub(r"\s+([,.;)])", r"\1", t))
+    text = tidy(main_text(html, "notebooks/bakgrunn"))
+    fig = FRAMES["figures"]
+    by_year = fig[fig["key"] == "plan2007_funding_increase_nominal_by_year"]["value"]
+    assert f"Planen hadde {len(FRAMES['plan2007_hovedmal'])} hovedmål og {len(goals)} delmål" in text
+    assert f"Lagt sammen blir delene {fmt.number(by_year.sum())} millioner kroner, det samme som" in text
+    counts = goals["status"].value_counts()
+    assert f"{counts['++']} delmål fikk ++" in text and f"{counts['+']} fikk +" in text
+    sv = FRAMES["survey2014"]
+    t61 = survey_table(sv, "Tabell 6.1")["Prosent"]
+    assert f"Bare {fmt.number(t61['I svært stor grad'] + t61['I ganske stor grad'])} % svarte" in text
+    t63 = survey_table(sv, "Tabell 6.3")["Prosent"]
+    worse, better = t63["Noe dårligere"] + t63["Mye dårligere"], t63["Mye bedre"] + t63["Noe bedre"]
+    assert f"dårligere ({fmt.number(worse)} %) enn bedre ({fmt.number(better)} %)" in text
+    assert f"stemmer ikke {survey_checks(sv)['table'].nunique()} av tabellene" in text
+    n_err = (FRAMES["errata"]["document"] == "003_33156e0f2a1e4cc6.txt").sum()
+    assert f"Alle de {n_err} avvikene i kartleggingen" in text
+    frie, total = (fmt.number(fig.loc[fig["key"] == k, "value"].iloc[0], 1)
+                   for k in ("target_frie_inntekter", "target_total_escalation"))
+    assert f"la {frie} milliarder av sine {total} milliarder kroner" in text
+    # the ressursinnsats chapter points here, with the same two numbers
+    res = soup(html, "notebooks/ressursinnsats").find("main")
+    assert res.find("a", href=lambda h: h and "bakgrunn.html" in h) is not None
+    assert f"hvordan {frie} milliarder av {total} milliarder kroner" in tidy(main_text(html, "notebooks/ressursinnsats"))

@@ -89,3 +89,20 @@ def test_colour_counts_in_words(ch):
     assert text == "3 grønne, 1 rød og 3 grå"
     with pytest.raises(ValueError):
         book.colour_counts_text(ch.table("hovedmal5"), (2016, 2018))  # the 2020 table has no such column
+
+
+def test_scale_figure_groups_items_on_the_scale():
+    import pandas as pd
+    scale = pd.DataFrame({"symbol": ["-", "+", "++"], "rank": [0, 1, 2], "meaning": ["ingen", "noe", "mye"]})
+    items = pd.DataFrame({"label": ["a", "b", "c"], "group": ["G1", "G1", "G2"], "rank": [2, 0, 1]})
+    fig = book.scale_figure(items, scale, "Tittel", "kilde")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["G1", "a", "b", "G2", "c"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["-", "+", "++"]
+    # each item's symbol stands at its step, in the row of its label
+    marks = {(round(t.xy[1]), t.get_text()) for t in ax.texts}
+    assert marks == {(1, "++"), (2, "-"), (4, "+")}
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["-  ingen", "+  noe", "++  mye"]
+    assert any(t.get_text().startswith("Kilde: kilde") for t in fig.texts)
+    book.plt.close(fig)

@@ -449,6 +449,45 @@ def bar_figure(values: pd.Series, title: str, source: str, *, ylabel: str, numbe
     return fig
 
 
+def scale_figure(items: pd.DataFrame, scale: pd.DataFrame, title: str, source: str, *, label: str = "label",
+                 group: str = "group", rank: str = "rank"):
+    """Items judged on an ordinal scale (e.g. the status of each delmål on – / + / ++ / +++), grouped
+    under a heading per group in the order given: a line from the scale's lowest step to each item's
+    step, the step's symbol at its end, and the scale's steps (symbol and meaning) on the axis.
+
+    ``items`` has columns ``label``, ``group`` and ``rank``; ``scale`` has ``symbol``, ``rank`` and
+    ``meaning``, one row per step."""
+    scale = scale.sort_values("rank")
+    symbol = dict(zip(scale["rank"], scale["symbol"]))
+    rows: list[tuple[str, float | None]] = []      # (tick label, rank); a heading has no rank
+    for name, members in items.groupby(group, sort=False):
+        rows.append((str(name), None))
+        rows += [(short_name(str(r[label]), 50), float(r[rank])) for _, r in members.iterrows()]
+    fig, ax = plt.subplots(figsize=(8, 0.25 * len(rows) + 1.5))
+    low = float(scale["rank"].min())
+    for y, (_, value) in enumerate(rows):
+        if value is None:
+            continue
+        ax.hlines(y, low, value, color=PALETTE[0], linewidth=2)
+        ax.scatter([value], [y], color=PALETTE[0], s=36, zorder=3)
+        ax.annotate(symbol[value], (value, y), xytext=(7, 0), textcoords="offset points", va="center", fontsize=9)
+    ax.set_yticks(range(len(rows)), [t for t, _ in rows], fontsize=8)
+    for tick, (_, value) in zip(ax.get_yticklabels(), rows):
+        if value is None:
+            tick.set_fontweight("bold")
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xticks(list(scale["rank"]), list(scale["symbol"]))
+    ax.set_xlim(low - 0.2, float(scale["rank"].max()) + 0.45)
+    ax.grid(axis="y", visible=False)
+    ax.set_title(_wrap(title, 70), loc="left")
+    key = [Line2D([], [], linestyle="none", label=f"{s}  {m}") for s, m in zip(scale["symbol"], scale["meaning"])]
+    legend = ax.legend(handles=key, loc="upper left", bbox_to_anchor=(0, -0.04 * 30 / len(rows)), frameon=False,
+                       fontsize=9, handlelength=0, handletextpad=0)
+    fig.tight_layout()
+    _source_below(fig, ax, legend, source)
+    return fig
+
+
 def escalation_parts(chapter: Chapter) -> pd.Series:
     """The 2,4 billion target by source, in millions (the final report's breakdown; the rest of the
     cross-ministry efforts is computed as what the named parts leave of the total)."""
@@ -526,6 +565,6 @@ def join_values(rows: pd.DataFrame) -> str:
                       for y, v, d in zip(rows["year"], rows["value"], rows["value_decimals"])])
 
 
-__all__ = ["Chapter", "setup", "show_table", "styled_table", "legend_html", "line_figure", "bar_figure", "glue", "Text",
+__all__ = ["Chapter", "setup", "show_table", "styled_table", "legend_html", "line_figure", "bar_figure", "scale_figure", "glue", "Text",
            "table_frame", "short_name", "colour_name", "join_values", "escalation_parts", "SERIES_LABELS", "count_text", "and_join", "years_text",
            "colour_counts_text", "DOCUMENT_LABELS"]
