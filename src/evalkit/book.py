@@ -17,7 +17,7 @@ import pandas as pd
 from . import fmt
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD, change, classify
 from .data import validate
-from .significance import usable_n, wilson_interval
+from .significance import sample_sizes, wilson_interval
 from .views import cell_significance
 from .tables import (AREAS, COLOUR_LABELS, AreaTable, colour_counts, display_frame, indicator_table,
                      overall_changes, period_label)
@@ -414,11 +414,9 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
 
 def _error_bars(ax, chapter: Chapter, ident: int, series: str, values: pd.Series, colour: str) -> int:
     """Wilson intervals around a share's values where the sample size is known; returns how many."""
-    sizes = chapter.frames["sample_sizes"]
-    sizes = sizes[(sizes["id"] == ident) & (sizes["series"] == series)].set_index("year")
-    n = usable_n(sizes["n"], sizes["qualifier"].astype(object))
-    n = pd.Series(n, index=sizes.index).reindex(values.index)
-    low, high = wilson_interval(values.to_numpy(dtype=float), n.to_numpy(dtype=float))
+    sizes = sample_sizes(chapter.frames["sample_sizes"])
+    n = np.array([sizes.get((ident, year, series), np.nan) for year in values.index], dtype=float)
+    low, high = wilson_interval(values.to_numpy(dtype=float), n)
     known = ~np.isnan(low)
     if known.any():
         v = values.to_numpy(dtype=float)[known]

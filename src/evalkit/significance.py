@@ -95,15 +95,12 @@ def classify_significant(report_colour, p_value, is_share, alpha: float = DEFAUL
     return colour, reason
 
 
-def with_sample_sizes(observations: pd.DataFrame, sample_sizes: pd.DataFrame) -> pd.DataFrame:
-    """Observations with the sample size as stated (``n_stated``, ``n_qualifier``; NaN where the sources
-    state none) and as the tests may use it (``n``)."""
-    sizes = sample_sizes[["id", "year", "series", "n", "qualifier"]].rename(
-        columns={"n": "n_stated", "qualifier": "n_qualifier"})
-    out = observations.merge(sizes, on=["id", "year", "series"], how="left")
-    out["n"] = usable_n(out["n_stated"], out["n_qualifier"].astype(object))
-    return out
+def sample_sizes(sizes: pd.DataFrame) -> pd.Series:
+    """The sizes the tests may use (:func:`usable_n`), indexed by ``(id, year, series)``; a key that is
+    absent, or a NaN, means unknown."""
+    usable = usable_n(sizes["n"], sizes["qualifier"].astype(object))
+    return pd.Series(usable, index=pd.MultiIndex.from_frame(sizes[["id", "year", "series"]].astype(object)))
 
 
 __all__ = ["DEFAULT_ALPHA", "REASONS", "usable_n", "wilson_interval", "change_test",
-           "classify_significant", "with_sample_sizes"]
+           "classify_significant", "sample_sizes"]

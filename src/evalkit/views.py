@@ -16,13 +16,6 @@ from . import significance, trend
 from .tables import AreaTable, overall_changes
 
 
-def _sizes(frames: dict[str, pd.DataFrame]) -> pd.Series:
-    """Usable sample sizes by (id, year, series); NaN where unknown or only bounded above."""
-    s = frames["sample_sizes"]
-    usable = significance.usable_n(s["n"], s["qualifier"].astype(object))
-    return pd.Series(usable, index=pd.MultiIndex.from_frame(s[["id", "year", "series"]].astype(object)))
-
-
 def _lookup(sizes: pd.Series, ids, years, series) -> np.ndarray:
     keys = list(zip(ids, years, series))
     return np.array([sizes.get(k, np.nan) if not pd.isna(k[1]) else np.nan for k in keys], dtype=float)
@@ -36,7 +29,7 @@ def compare_views(frames: dict[str, pd.DataFrame], *, as_of: int, base: int = 20
     ov = overall_changes(frames["indicators"], frames["observations"], as_of=as_of, base=base, **thresholds)
     ids = ov.index.to_numpy()
     share = (cat.loc[ids, "unit"] == "percent").to_numpy()
-    sizes = _sizes(frames)
+    sizes = significance.sample_sizes(frames["sample_sizes"])
     from_year = ov["from_year"].to_numpy(dtype=float)
     to_year = ov["to_year"].to_numpy(dtype=float)
     as_int = lambda a: [None if np.isnan(y) else int(y) for y in a]  # noqa: E731
@@ -67,7 +60,7 @@ def compare_views(frames: dict[str, pd.DataFrame], *, as_of: int, base: int = 20
 def cell_significance(table: AreaTable, frames: dict[str, pd.DataFrame],
                       alpha: float = significance.DEFAULT_ALPHA) -> pd.DataFrame:
     """The table's change cells with ``p_value``, ``significance`` (colour) and ``significance_reason``."""
-    sizes = _sizes(frames)
+    sizes = significance.sample_sizes(frames["sample_sizes"])
     ch = table.changes
     ids = ch["id"].to_numpy()
     share = (table.indicators.loc[ids, "unit"] == "percent").to_numpy()
@@ -89,7 +82,7 @@ def check_statements(frames: dict[str, pd.DataFrame], alpha: float = significanc
     st = frames["significance_statements"].dropna(subset=["id", "period"])
     obs = frames["observations"]
     obs = obs[obs["series"] == "main"].set_index(["id", "year"])["value"]
-    sizes = _sizes(frames)
+    sizes = significance.sample_sizes(frames["sample_sizes"])
     rows = []
     for r in st.itertuples():
         y0, y1 = (int(y) for y in r.period.split("-"))
