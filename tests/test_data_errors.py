@@ -39,7 +39,7 @@ CASES = {
                                SIZES, 3, "id", "indicator 3 is not a share"),
     "sample size without its observation": (lambda p: edit(p, SIZES, 2, "year", "2016"), SIZES, 2, "id, year, series", "unknown reference"),
     "sample size below 1": (lambda p: edit(p, SIZES, 2, "n", "0"), SIZES, 2, "n", ""),
-    "duplicate id/year/series": (lambda p: write_csv(p / OBS, rows(OBS) + [rows(OBS)[1]]), OBS, 8, "id,year,series", "duplicate key: the same as in line 2"),
+    "duplicate id/year/series": (lambda p: write_csv(p / OBS, rows(OBS) + [rows(OBS)[1]]), OBS, 8, "id, year, series", "duplicate key: the same as in line 2"),
     "unknown indicator id": (lambda p: edit(p, OBS, 2, "id", "999"), OBS, 2, "id", "unknown reference"),
     "unknown series": (lambda p: edit(p, OBS, 3, "series", "nope"), OBS, 3, "series", "unknown reference"),
     "share above 100": (lambda p: edit(p, OBS, 5, "value", "101"), OBS, 5, "value", "0-100"),

@@ -1,23 +1,31 @@
 """Loading and validating the data package in ``data/``.
 
-The schema of every file lives in one place, ``data/datapackage.json`` (a Frictionless Data Package).
-Validation runs in three layers, and every problem found is reported at once, each naming the file,
-the line, the column and what is wrong:
+The schema of every file lives in one place, ``data/datapackage.json`` (a Frictionless Data Package),
+and so does the vocabulary: documents, areas and the ``labels_*`` tables are resources like the others,
+and the fields that use their codes refer to them by foreign keys. Validation runs in two layers, and
+every problem found is reported at once, each naming the file, the line, the column and what is wrong:
 
-1. the file itself: UTF-8 without BOM, a header with exactly the columns the schema declares;
-2. cells and rows, by Frictionless: types, required fields, enums, ranges, primary and foreign keys;
-3. rules across files that a Table Schema cannot express (a share must lie in 0-100 because the
-   indicator's unit is ``percent``; a count may not be negative; a percent indicator changes in points).
+1. the file, its cells and rows, by Frictionless: encoding, header, types, required fields, enums,
+   ranges, patterns, primary and foreign keys. Its errors are read through their structured fields
+   and the schema, never by parsing their English notes. evalkit adds only what Frictionless does not
+   check: a byte-order mark, a CSV that cannot be parsed (an unbalanced quote), and the line of a byte
+   that is not UTF-8;
+2. rules across files that a Table Schema cannot express (a share must lie in 0-100 because the
+   indicator's unit is ``percent``; a count may not be negative; a percent indicator changes in points;
+   a retired indicator takes no observations; sample sizes are for shares).
 
-Only when a file passes all three is it read into a typed :class:`pandas.DataFrame`.
+Only when a file passes is it read into a typed :class:`pandas.DataFrame`, indexed by file line.
 """
 
 from __future__ import annotations
 
+import codecs
+import copy
 import csv
 import io
 import json
 import os
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,14 +33,19 @@ from pathlib import Path
 import pandas as pd
 
 DESCRIPTOR = "datapackage.json"
-_CODEC_BOM = "\ufeff"
 
 
 def default_data_dir() -> Path:
-    """The data directory: ``$EVALKIT_DATA`` if set, else ``data/`` of this source checkout."""
+    """The data directory: ``$EVALKIT_DATA`` if set; else the nearest ``data/datapackage.json`` found
+    walking up from the working directory (a chapter executed in ``<book>/chapters/`` finds
+    ``<book>/data``); else ``data/`` of this source checkout."""
     env = os.environ.get("EVALKIT_DATA")
     if env:
         return Path(env)
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / DESCRIPTOR).is_file():
+            return folder / "data"
     return Path(__file__).resolve().parents[2] / "data"
 
 
@@ -85,138 +98,301 @@ def resource_descriptor(name: str, data_dir: Path | None = None) -> dict:
     raise KeyError(f"{data_dir / DESCRIPTOR}: no resource named {name!r}")
 
 
-def enum(resource: str, field: str, data_dir: Path | None = None) -> list[str]:
-    """The allowed values of an enum field, as declared in the descriptor."""
-    for f in resource_descriptor(resource, data_dir)["schema"]["fields"]:
-        if f["name"] == field:
-            return list(f["constraints"]["enum"])
-    raise KeyError(f"{resource}.{field} has no enum")
+def _references(res: dict) -> set[str]:
+    """The other resources *res* refers to by foreign keys."""
+    return {fk["reference"]["resource"] for fk in res["schema"].get("foreignKeys", [])} - {"", res["name"]}
+
+
+def _is_vocabulary(name: str) -> bool:
+    """A code list (documents, areas, ``labels_*``): an unknown code is reported like a value outside an
+    enum, with the allowed codes listed."""
+    return name in ("documents", "areas") or name.startswith("labels_")
+
+
+def reading_order(data_dir: Path | None = None) -> list[str]:
+    """The resources in an order in which each comes after those it refers to (from the descriptor's
+    foreign keys; otherwise in the descriptor's order)."""
+    data_dir = Path(data_dir or default_data_dir()).resolve()
+    resources = _descriptor(data_dir)["resources"]
+    names = [r["name"] for r in resources]
+    refs = {r["name"]: _references(r) & set(names) for r in resources}
+    order: list[str] = []
+    while len(order) < len(names):
+        ready = next((n for n in names if n not in order and refs[n] <= set(order)), None)
+        if ready is None:
+            cycle = ", ".join(n for n in names if n not in order)
+            raise DataValidationError([Problem(str(data_dir / DESCRIPTOR), None, None,
+                                               f"the foreign keys of these resources form a cycle: {cycle}")])
+        order.append(ready)
+    return order
 
 
 # --------------------------------------------------------------------------------------------------
-# Layer 1: the file
+# Layer 1: the file, its cells and rows (Frictionless)
 
 
-def _check_file(path: Path, fields: list[str]) -> list[Problem]:
-    name = str(path)
-    if not path.is_file():
-        return [Problem(name, None, None, "file not found")]
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return [Problem(name, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
-    problems = []
-    if text.startswith(_CODEC_BOM):
-        problems.append(Problem(name, 1, None, "starts with a byte-order mark (BOM); save as UTF-8 without BOM"))
-        text = text[1:]
-    try:
-        header = next(csv.reader(io.StringIO(text)), [])
-    except csv.Error as exc:
-        return [*problems, Problem(name, 1, None, f"cannot read the header: {exc}")]
-    missing = [f for f in fields if f not in header]
-    extra = [h for h in header if h not in fields]
-    if missing:
-        problems.append(Problem(name, 1, None, f"missing column(s): {', '.join(missing)}"))
-    if extra:
-        problems.append(Problem(name, 1, None, f"unexpected column(s): {', '.join(repr(e) for e in extra)}"))
-    if not missing and not extra and header != fields:
-        problems.append(Problem(name, 1, None, f"columns out of order: expected {', '.join(fields)}"))
-    dupes = {h for h in header if header.count(h) > 1}
-    if dupes:
-        problems.append(Problem(name, 1, None, f"duplicate column(s): {', '.join(sorted(dupes))}"))
-    return problems
-
-
-# --------------------------------------------------------------------------------------------------
-# Layer 2: cells and rows (Frictionless)
-
-
-def _describe(err) -> str:
-    cell = getattr(err, "cell", None)
-    kind = err.type
-    if kind == "type-error":
-        # the note reads 'type is "number/default"'
-        field_type = err.note.split('"')[1].split("/")[0] if '"' in (err.note or "") else "value"
-        hint = ""
-        if field_type in {"number", "integer"} and cell and "," in cell:
-            hint = " (use a decimal point, not a comma)"
-        return f"{cell!r} is not a valid {field_type}{hint}"
-    if kind == "constraint-error":
-        note = err.note
-        if 'constraint "required"' in note:
-            return "required value is empty"
-        if 'constraint "enum"' in note:
-            return f"{cell!r} is not one of the allowed values ({note.split(' is ', 1)[1]})"
-        if 'constraint "minimum"' in note or 'constraint "maximum"' in note:
-            return f"{cell!r} is out of range: {note}"
-        return f"{cell!r} breaks {note}"
-    if kind == "primary-key":
-        return f"duplicate key: {err.note.replace('the row at position', 'line')}"
-    if kind == "foreign-key":
-        return f"unknown reference: {err.note}"
-    if kind in {"extra-cell", "missing-cell"}:
-        return err.message
-    return f"{kind}: {err.note or err.message}"
-
-
-def _frictionless_problems(path: Path, name: str, data_dir: Path, foreign_keys: bool = True) -> list[Problem]:
+def _frictionless_errors(path: Path, name: str, data_dir: Path, skip: frozenset[str]) -> list:
+    """Frictionless's errors for the file at *path* read as resource *name*; foreign keys into the
+    resources in *skip* (broken themselves) are not checked."""
     import frictionless
 
-    desc = dict(resource_descriptor(name, data_dir))
-    if not foreign_keys:  # the referenced file is broken itself: check this file on its own
-        desc["schema"] = {k: v for k, v in desc["schema"].items() if k != "foreignKeys"}
+    desc = copy.deepcopy(resource_descriptor(name, data_dir))
+    fks = [fk for fk in desc["schema"].get("foreignKeys", []) if fk["reference"]["resource"] not in skip]
+    desc["schema"].pop("foreignKeys", None)
+    if fks:
+        desc["schema"]["foreignKeys"] = fks
     desc["path"] = path.name
-    # A resource validates against the catalogue/series it refers to; give it those files too.
-    package_desc = {"resources": []}
-    for res in _descriptor(data_dir)["resources"]:
-        if res["name"] == name:
-            package_desc["resources"].append(desc)
-        else:
-            package_desc["resources"].append(res)
-    package = frictionless.Package.from_descriptor(package_desc, basepath=str(path.parent))
-    resource = package.get_resource(name)
-    if path.parent.resolve() != data_dir.resolve():
-        # A file outside the data dir (a fixture, a user's draft): foreign keys resolve against data_dir.
-        for res in package.resources:
-            if res.name != name:
-                res.path = str(data_dir / res.path)
-    report = resource.validate()
+    # The package's files are comma-separated; without this Frictionless would sniff a semicolon file
+    # as valid.
+    desc.setdefault("dialect", {"delimiter": ","})
+    needed = {fk["reference"]["resource"] for fk in fks}
+    others = [r for r in _descriptor(data_dir)["resources"] if r["name"] in needed and r["name"] != name]
+    try:
+        package = frictionless.Package.from_descriptor({"resources": [desc, *others]}, basepath=str(path.parent))
+        if path.parent.resolve() != data_dir:
+            # A file outside the data dir (a fixture, a user's draft): foreign keys resolve against data_dir.
+            for res in package.resources:
+                if res.name != name:
+                    res.path = str(data_dir / res.path)
+        report = package.get_resource(name).validate()
+    except frictionless.FrictionlessException as exc:
+        return [exc.error]
+    return [err for task in report.tasks for err in task.errors]
+
+
+@dataclass
+class _Parsed:
+    """The file's CSV records as text (record 0 is the header) and the line each starts on."""
+
+    rows: list[list[str]]
+    lines: list[int]
+
+
+class _Unparseable(Exception):
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+
+
+def _parse(text: str) -> _Parsed:
+    """Parse strictly: Frictionless reads an unclosed quote as one long cell to the end of the file."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, lines, start = [], [], 1
+    try:
+        for row in reader:
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise _Unparseable(start, str(exc)) from exc
+    return _Parsed(rows, lines)
+
+
+def _not_utf8(file: str, raw: bytes) -> Problem:
+    """Frictionless says the file is not UTF-8; find the line of the first byte that is not."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return Problem(file, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+    return Problem(file, None, None, "not UTF-8; save the file as UTF-8")
+
+
+def _header_problem(file: str, labels: list[str], fields: list[str]) -> Problem:
+    """One problem for a header that is not the schema's: what is missing, extra, renamed, duplicated,
+    unnamed or out of order, found by comparing the header Frictionless read with the schema's fields."""
+    if len(labels) == 1 and ";" in labels[0]:
+        return Problem(file, 1, None, "the columns are separated by semicolons; use commas")
+    known, present = set(fields), set(labels)
+    renamed = [(i, label, fields[i]) for i, label in enumerate(labels[: len(fields)])
+               if label not in known and fields[i] not in present]
+    renamed_to = {field for _, _, field in renamed}
+    renamed_at = {i for i, _, _ in renamed}
+    missing = [f for f in fields if f not in present and f not in renamed_to]
+    extra = [label for i, label in enumerate(labels) if label not in known and i not in renamed_at]
+    parts = []
+    for i, label, field in renamed:
+        parts.append(f"column {i + 1} has no name, expected {field!r}" if label == ""
+                     else f"column {label!r} should be named {field!r}")
+    if missing:
+        parts.append(f"missing column(s): {', '.join(missing)}")
+    if extra:
+        unnamed = [str(i + 1) for i, label in enumerate(labels) if label == "" and i not in renamed_at]
+        named = [repr(label) for label in extra if label != ""]
+        if named:
+            parts.append(f"unexpected column(s): {', '.join(named)}")
+        if unnamed:
+            parts.append(f"column(s) without a name: {', '.join(unnamed)}")
+    dupes = sorted({label for label in labels if label and labels.count(label) > 1})
+    if dupes:
+        parts.append(f"duplicate column(s): {', '.join(dupes)}")
+    if not parts:
+        parts.append(f"columns out of order: expected {', '.join(fields)}")
+    return Problem(file, 1, None, "; ".join(parts))
+
+
+def _type_message(field, cell: str) -> str:
+    hint = " (use a decimal point, not a comma)" if field.type in ("number", "integer") and "," in cell else ""
+    return f"{cell!r} is not a valid {field.type}{hint}"
+
+
+def _constraint_message(field, cell: str) -> str:
+    """Which constraint of *field* the cell breaks, found by testing the cell against them."""
+    _, broken = field.read_cell(cell)
+    broken = broken or {}
+    c = field.constraints
+    if "required" in broken:
+        return "required value is empty"
+    if "enum" in broken:
+        return f"{cell!r} is not one of the allowed values ({', '.join(map(str, c['enum']))})"
+    low = c.get("minimum", c.get("exclusiveMinimum"))
+    high = c.get("maximum", c.get("exclusiveMaximum"))
+    if broken.keys() & {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
+        if low is not None and high is not None:
+            return f"{cell!r} is out of range: must lie in {low}-{high}"
+        bound = f"at least {low}" if low is not None else f"at most {high}"
+        return f"{cell!r} is out of range: must be {bound}"
+    if "pattern" in broken:
+        return f"{cell!r} does not have the required form ({c['pattern']})"
+    if "minLength" in broken:
+        return f"{cell!r} is shorter than {c['minLength']} characters"
+    if "maxLength" in broken:
+        return f"{cell!r} is longer than {c['maxLength']} characters"
+    return f"{cell!r} breaks the column's constraints ({', '.join(sorted(broken)) or 'unknown'})"
+
+
+def _codes(data_dir: Path, resource: str, field: str) -> list[str]:
+    """The codes of a vocabulary, in file order."""
+    path = data_dir / resource_descriptor(resource, data_dir)["path"]
+    with open(path, newline="", encoding="utf-8") as fh:
+        return [row[field] for row in csv.DictReader(fh)]
+
+
+def _foreign_key_message(err, data_dir: Path) -> str:
+    cells, target, target_fields = list(err.field_cells), err.reference_name, list(err.reference_field_names)
+    if _is_vocabulary(target) and len(cells) == 1:
+        allowed = ", ".join(_codes(data_dir, target, target_fields[0]))
+        return f"{cells[0]!r} is not one of the allowed values ({allowed})"
+    value = repr(cells[0]) if len(cells) == 1 else f"({', '.join(cells)})"
+    target_file = resource_descriptor(target, data_dir)["path"]
+    return f"unknown reference: {value} not found in {target_file} ({', '.join(target_fields)})"
+
+
+def _key(schema, key: list[str], header: list[str], row: list[str]) -> tuple:
+    """The row's value of the columns *key*, typed as the schema reads it."""
+    cells = [row[header.index(k)] if header.index(k) < len(row) else "" for k in key]
+    return tuple(schema.get_field(k).read_cell(cell)[0] for k, cell in zip(key, cells))
+
+
+def _first_line(schema, key: list[str], parsed: _Parsed, row_number: int) -> int | None:
+    """The first line whose value of the columns *key* is that of record *row_number*."""
+    header = parsed.rows[0]
+    value = _key(schema, key, header, parsed.rows[row_number - 1])
+    for row, line in zip(parsed.rows[1:row_number - 1], parsed.lines[1:row_number - 1]):
+        if _key(schema, key, header, row) == value:
+            return line
+    return None
+
+
+def _row_problems(file: str, errors: list, schema, parsed: _Parsed, data_dir: Path) -> list[Problem]:
+    key = list(schema.primary_key)
+    by_row: dict[int, list] = defaultdict(list)
+    for err in errors:
+        by_row[err.row_number].append(err)
     problems = []
-    pk = desc["schema"].get("primaryKey", [])
-    for task in report.tasks:
-        for err in task.errors:
-            line = getattr(err, "row_number", None)
-            field = getattr(err, "field_name", None)
-            if err.type == "primary-key":
-                field = ",".join(pk)
-            elif err.type == "foreign-key" and '"' in (err.note or ""):
-                field = err.note.split('"')[1]  # 'for "id": values "999" not found ...'
-            problems.append(Problem(str(path), line, field, _describe(err)))
+    for row_number, errs in sorted(by_row.items(), key=lambda item: item[0] or 0):
+        line = parsed.lines[row_number - 1] if row_number and row_number <= len(parsed.lines) else row_number
+        kinds = {err.type for err in errs}
+        if "blank-row" in kinds:
+            problems.append(Problem(file, line, None, "blank line"))
+            continue
+        if kinds & {"missing-cell", "extra-cell"}:  # the other errors of the row follow from this one
+            n = len(errs[0].cells)
+            problems.append(Problem(file, line, None, f"{n} value{'s' if n != 1 else ''}, but the header has "
+                                    f"{len(schema.fields)} columns"))
+            continue
+        bad_cells = {err.field_name for err in errs if err.type in ("type-error", "constraint-error")}
+        for err in errs:
+            if err.type == "type-error":
+                problems.append(Problem(file, line, err.field_name,
+                                        _type_message(schema.get_field(err.field_name), err.cell)))
+            elif err.type == "constraint-error":
+                problems.append(Problem(file, line, err.field_name,
+                                        _constraint_message(schema.get_field(err.field_name), err.cell)))
+            elif err.type == "primary-key":
+                if bad_cells & set(key):
+                    continue  # a key cell itself is wrong, and reported as such
+                if all(v is None for v in _key(schema, key, parsed.rows[0], parsed.rows[row_number - 1])):
+                    message = "the key is empty"
+                else:
+                    first = _first_line(schema, key, parsed, row_number)
+                    message = "duplicate key" + (f": the same as in line {first}" if first else "")
+                problems.append(Problem(file, line, ", ".join(key), message))
+            elif err.type == "unique-error":
+                first = _first_line(schema, [err.field_name], parsed, row_number)
+                problems.append(Problem(file, line, err.field_name,
+                                        f"{err.cell!r} is already in line {first}; the column's values are unique"))
+            elif err.type == "foreign-key":
+                if bad_cells & set(err.field_names):
+                    continue  # the cell itself is wrong, and reported as such
+                problems.append(Problem(file, line, ", ".join(err.field_names), _foreign_key_message(err, data_dir)))
+            else:
+                field = getattr(err, "field_name", None) or None
+                problems.append(Problem(file, line, field, f"{err.title}: {err.note}" if err.note else err.title))
     return problems
+
+
+def _check(path: Path, name: str, data_dir: Path,
+           skip: frozenset[str] = frozenset()) -> tuple[list[Problem], _Parsed | None]:
+    """Every problem of one file on its own and against the resources it refers to (except those in
+    *skip*), and its parsed records."""
+    import frictionless
+
+    file = str(path)
+    if not path.is_file():
+        return [Problem(file, None, None, "file not found")], None
+    raw = path.read_bytes()
+    problems = []
+    if raw.startswith(codecs.BOM_UTF8):  # Frictionless reads past it silently; spreadsheets may not
+        problems.append(Problem(file, 1, None, "starts with a byte-order mark (BOM); save as UTF-8 without BOM"))
+    errors = _frictionless_errors(path, name, data_dir, skip)
+    if any(err.type == "encoding-error" for err in errors):
+        return [*problems, _not_utf8(file, raw)], None
+    try:
+        parsed = _parse(raw.decode("utf-8-sig"))
+    except _Unparseable as exc:
+        return [*problems, Problem(file, exc.line, None, f"cannot be parsed as CSV from this line on ({exc.reason}); "
+                                   "is a quote not closed?")], None
+    desc = resource_descriptor(name, data_dir)
+    header = [err for err in errors if isinstance(err, frictionless.errors.HeaderError)]
+    if header:  # the rows cannot be read reliably
+        fields = [f["name"] for f in desc["schema"]["fields"]]
+        return [*problems, _header_problem(file, list(header[0].labels), fields)], None
+    rows = [err for err in errors if isinstance(err, frictionless.errors.RowError)]
+    for err in errors:
+        if not isinstance(err, frictionless.errors.RowError):  # the file cannot be read at all
+            return [*problems, Problem(file, None, None, f"{err.title}: {err.note}" if err.note else err.title)], None
+    schema = frictionless.Schema.from_descriptor(desc["schema"])
+    problems += _row_problems(file, rows, schema, parsed, data_dir)
+    return problems, parsed
 
 
 # --------------------------------------------------------------------------------------------------
 # Reading
 
 
-def _read(path: Path, name: str, data_dir: Path, foreign_keys: bool = True) -> pd.DataFrame:
-    """Validate one resource file (layers 1 and 2) and read it with the schema's types."""
-    fields = [f["name"] for f in resource_descriptor(name, data_dir)["schema"]["fields"]]
-    problems = _check_file(path, fields)
-    if problems:
-        raise DataValidationError(problems)  # encoding, BOM or header: the rows cannot be read reliably
-    problems += _frictionless_problems(path, name, data_dir, foreign_keys)
+def _read(path: Path, name: str, data_dir: Path, skip: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Validate one resource file and read it with the schema's types."""
+    problems, parsed = _check(path, name, data_dir, skip)
     if problems:
         raise DataValidationError(problems)
-    return _typed_frame(path, name, data_dir)
+    return _typed_frame(path, name, data_dir, parsed.lines[1:])
 
 
 _PANDAS_TYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
 
 
-def _typed_frame(path: Path, name: str, data_dir: Path) -> pd.DataFrame:
+def _typed_frame(path: Path, name: str, data_dir: Path, lines: list[int]) -> pd.DataFrame:
     fields = resource_descriptor(name, data_dir)["schema"]["fields"]
     dtypes = {f["name"]: _PANDAS_TYPES.get(f["type"], "string") for f in fields}
     df = pd.read_csv(path, dtype={k: ("string" if v != "float64" else v) for k, v in dtypes.items()},
@@ -231,7 +407,9 @@ def _typed_frame(path: Path, name: str, data_dir: Path) -> pd.DataFrame:
         elif dtype == "string":
             df[col] = df[col].astype("string")
     df.attrs["path"] = str(path)
-    df.index = pd.RangeIndex(2, len(df) + 2, name="line")  # the file line of each row
+    # The file line of each row (a quoted cell may span lines).
+    contiguous = lines == list(range(2, len(lines) + 2))
+    df.index = pd.RangeIndex(2, len(lines) + 2, name="line") if contiguous else pd.Index(lines, name="line")
     return df
 
 
@@ -246,6 +424,54 @@ def _dir_and_path(path: str | Path | None, data_dir: str | Path | None, name: st
     return data_dir.resolve(), path
 
 
+# --------------------------------------------------------------------------------------------------
+# Layer 2: rules across files
+
+# An indicator's level is never in a unit of changes.
+_CHANGE_UNITS = ("percent_per_year", "percentage_points")
+_NON_NEGATIVE = ("count", "nok_million", "nok_thousand", "rate_per_10000")
+
+
+def _catalogue_problems(cat: pd.DataFrame, path: Path) -> list[Problem]:
+    problems = []
+    for line, row in cat.iterrows():
+        if row["unit"] in _CHANGE_UNITS:
+            problems.append(Problem(str(path), line, "unit", f"indicator {row['id']} has unit {row['unit']!r}, "
+                                    "a unit of changes; an indicator's unit is that of its levels"))
+        elif row["unit"] == "percent" and row["change"] not in ("points", "none"):
+            problems.append(Problem(str(path), line, "change",
+                                    f"indicator {row['id']} is a share (unit percent): its change is in 'points'"))
+        elif row["unit"] != "percent" and row["change"] == "points":
+            problems.append(Problem(str(path), line, "change",
+                                    f"indicator {row['id']} has unit {row['unit']!r}: 'points' is only for percent"))
+    return problems
+
+
+def _observation_problems(obs: pd.DataFrame, catalogue: pd.DataFrame, path: Path) -> list[Problem]:
+    units = catalogue.set_index("id")["unit"]
+    unit = obs["id"].map(units)
+    problems = []
+    share_out = (unit == "percent") & ~obs["value"].between(0, 100)
+    for line, row in obs[share_out].iterrows():
+        problems.append(Problem(str(path), line, "value",
+                                f"{row['value']:g} is a share of indicator {row['id']} and must lie in 0-100"))
+    negative = unit.isin(_NON_NEGATIVE) & (obs["value"] < 0)
+    for line, row in obs[negative].iterrows():
+        problems.append(Problem(str(path), line, "value",
+                                f"{row['value']:g} is negative, but indicator {row['id']} is a {unit[line]}"))
+    retired = obs["id"].map(catalogue.set_index("id")["status"]) == "retired"
+    for line, row in obs[retired].iterrows():
+        problems.append(Problem(str(path), line, "id", f"indicator {row['id']} is retired and takes no observations"))
+    return problems
+
+
+def _sample_size_problems(sizes: pd.DataFrame, catalogue: pd.DataFrame, path: Path) -> list[Problem]:
+    """A sample size belongs to a share: counts and money here are registers and budgets, not samples."""
+    unit = sizes["id"].map(catalogue.set_index("id")["unit"])
+    return [Problem(str(path), line, "id", f"indicator {row['id']} is not a share (unit {unit[line]}); "
+                    "sample sizes are for shares") for line, row in sizes[unit != "percent"].iterrows()]
+
+
 def load_catalogue(path: str | Path | None = None, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The indicator catalogue (``indicators.csv``), validated, indexed by file line.
 
@@ -253,14 +479,7 @@ def load_catalogue(path: str | Path | None = None, *, data_dir: str | Path | Non
     """
     data_dir, path = _dir_and_path(path, data_dir, "indicators")
     cat = _read(path, "indicators", data_dir)
-    problems = []
-    for line, row in cat.iterrows():
-        if row["unit"] == "percent" and row["change"] not in ("points", "none"):
-            problems.append(Problem(str(path), line, "change",
-                                    f"indicator {row['id']} is a share (unit percent): its change is in 'points'"))
-        if row["unit"] != "percent" and row["change"] == "points":
-            problems.append(Problem(str(path), line, "change",
-                                    f"indicator {row['id']} has unit {row['unit']!r}: 'points' is only for percent"))
+    problems = _catalogue_problems(cat, path)
     if problems:
         raise DataValidationError(problems)
     return cat
@@ -273,67 +492,54 @@ def load_observations(path: str | Path | None = None, *, data_dir: str | Path | 
     obs = _read(path, "observations", data_dir)
     if catalogue is None:
         catalogue = load_catalogue(data_dir=data_dir)
-    units = catalogue.set_index("id")["unit"]
-    unit = obs["id"].map(units)
-    problems = []
-    share_out = (unit == "percent") & ~obs["value"].between(0, 100)
-    for line, row in obs[share_out].iterrows():
-        problems.append(Problem(str(path), line, "value",
-                                f"{row['value']:g} is a share of indicator {row['id']} and must lie in 0-100"))
-    negative = unit.isin(["count", "nok_million", "nok_thousand", "rate_per_10000"]) & (obs["value"] < 0)
-    for line, row in obs[negative].iterrows():
-        problems.append(Problem(str(path), line, "value",
-                                f"{row['value']:g} is negative, but indicator {row['id']} is a {unit[line]}"))
-    retired = obs["id"].map(catalogue.set_index("id")["status"]) == "retired"
-    for line, row in obs[retired].iterrows():
-        problems.append(Problem(str(path), line, "id", f"indicator {row['id']} is retired and takes no observations"))
+    problems = _observation_problems(obs, catalogue, path)
     if problems:
         raise DataValidationError(problems)
     return obs
 
 
 def load_resource(name: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Any other resource of the package (``series``, ``published_changes``, ``errata``, ...), validated."""
+    """Any other resource of the package (``series``, ``areas``, ``labels_unit``, ...), validated."""
     data_dir, path = _dir_and_path(None, data_dir, name)
     return _read(path, name, data_dir)
 
 
+# The rules across files, by resource: (the resources a rule needs, the rule).
+_RULES = {
+    "indicators": ((), lambda frame, frames, path: _catalogue_problems(frame, path)),
+    "observations": (("indicators",),
+                     lambda frame, frames, path: _observation_problems(frame, frames["indicators"], path)),
+    "sample_sizes": (("indicators",),
+                     lambda frame, frames, path: _sample_size_problems(frame, frames["indicators"], path)),
+}
+
+
 def validate(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Validate the whole package; return every resource as a frame, or raise with all problems of all files."""
+    """Validate the whole package; return every resource as a frame, or raise with all problems of all files.
+
+    The resources others refer to are read first (:func:`reading_order`). A file that refers to a
+    broken one is checked without that foreign key, and rules that need a broken file are skipped,
+    so that each problem is reported once, against the file it is in.
+    """
     data_dir = Path(data_dir or default_data_dir()).resolve()
     _descriptor.cache_clear()
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
-    # The files others refer to come first; if one is broken, the others are checked without their
-    # foreign keys, so that each problem is reported once, against the file it is in.
-    for name in ("indicators", "series"):
+    broken: set[str] = set()
+    for name in reading_order(data_dir):
+        res = resource_descriptor(name, data_dir)
+        path = data_dir / res["path"]
         try:
-            frames[name] = (load_catalogue(data_dir=data_dir) if name == "indicators"
-                            else load_resource(name, data_dir=data_dir))
+            frame = _read(path, name, data_dir, frozenset(_references(res) & broken))
+            needs, rule = _RULES.get(name, ((), None))
+            if rule is not None and all(n in frames for n in needs):
+                found = rule(frame, frames, path)
+                if found:
+                    raise DataValidationError(found)
+            frames[name] = frame
         except DataValidationError as exc:
             problems += exc.problems
-    references_ok = {"indicators", "series"} <= frames.keys()
-    for res in _descriptor(data_dir)["resources"]:
-        name = res["name"]
-        if name in ("indicators", "series"):
-            continue
-        try:
-            if name == "observations" and references_ok:
-                frames[name] = load_observations(data_dir=data_dir, catalogue=frames["indicators"])
-            else:
-                frames[name] = _read(data_dir / res["path"], name, data_dir, foreign_keys=references_ok)
-        except DataValidationError as exc:
-            problems += exc.problems
-    if "sample_sizes" in frames and references_ok:
-        problems += _sample_size_problems(frames["sample_sizes"], frames["indicators"],
-                                          data_dir / resource_descriptor("sample_sizes", data_dir)["path"])
+            broken.add(name)
     if problems:
         raise DataValidationError(problems)
     return frames
-
-
-def _sample_size_problems(sizes: pd.DataFrame, catalogue: pd.DataFrame, path: Path) -> list[Problem]:
-    """A sample size belongs to a share: counts and money here are registers and budgets, not samples."""
-    unit = sizes["id"].map(catalogue.set_index("id")["unit"])
-    return [Problem(str(path), line, "id", f"indicator {row['id']} is not a share (unit {unit[line]}); "
-                    "sample sizes are for shares") for line, row in sizes[unit != "percent"].iterrows()]
