@@ -4,7 +4,6 @@ a symbol, the final report's statements are visibly separate from computed chang
 import pytest
 
 from evalkit import book
-from evalkit.tables import COLOUR_LABELS
 
 HOSTILE = ["<script>alert(1)</script>", "<b>bold</b>"]
 
@@ -31,7 +30,7 @@ def test_data_text_is_escaped(chapter, column):
 def test_every_change_cell_has_a_symbol_and_a_background(chapter):
     table = chapter.table("hovedmal2")
     shown, css = book.table_frame(chapter, table)
-    symbols = {v[1] for v in COLOUR_LABELS.values()}
+    symbols = {c.symbol for c in chapter.vocab.colours.values()}
     for p in table.periods:
         label = f"{p[0]}–{p[1]}"
         # the symbol, then possibly the significance marker (* not significant, ? sample size unknown)

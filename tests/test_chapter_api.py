@@ -1,9 +1,10 @@
 """The numbers-as-words API the chapter notebooks use (evalkit.book.Chapter): each answer is checked
 against the sources' values."""
 
+import matplotlib.pyplot as plt
 import pytest
 
-from evalkit import book
+from evalkit import book, words
 
 NB = "\u00a0"
 
@@ -16,7 +17,7 @@ def ch():
 @pytest.fixture
 def glued(monkeypatch):
     seen = {}
-    monkeypatch.setattr(book, "glue", lambda key, text: seen.setdefault(key, text))
+    monkeypatch.setattr(words, "glue", lambda key, text: seen.setdefault(key, text))
     return seen
 
 
@@ -77,6 +78,8 @@ def test_show_table_subset(ch):
 def test_words_helpers(ch):
     assert book.years_text([2016, 2017, 2018, 2020]) == "2016–2018 og 2020"
     assert book.years_text([2017]) == "2017"
+    assert book.years_text([2017, 2018]) == "2017 og 2018"   # two years are no span
+    assert book.years_text([2016, 2017, 2018, 2019, 2020]) == "2016–2020"
     assert book.and_join(["a", "b", "c"]) == "a, b og c"
     assert ch.figure_year("is248_respondents", qualifier="lower_bound") == "2016–2019"
     assert list(ch.series_rows(88)["year"]) == [2016, 2017, 2018, 2020]
@@ -84,11 +87,11 @@ def test_words_helpers(ch):
 
 def test_colour_counts_in_words(ch):
     ch2018 = book.setup(as_of=2018)
-    text = book.colour_counts_text(ch2018.table("hovedmal5"))
+    text = ch2018.colour_counts_text(ch2018.table("hovedmal5"))
     # 87 green, 88 red, 89/90 grey (no 2016), 91 green, 92 green, 93 grey (no 2018)
     assert text == "3 grønne, 1 rød og 3 grå"
     with pytest.raises(ValueError):
-        book.colour_counts_text(ch.table("hovedmal5"), (2016, 2018))  # the 2020 table has no such column
+        ch.colour_counts_text(ch.table("hovedmal5"), (2016, 2018))  # the 2020 table has no such column
 
 
 def test_scale_figure_groups_items_on_the_scale():
@@ -105,4 +108,4 @@ def test_scale_figure_groups_items_on_the_scale():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["-  ingen", "+  noe", "++  mye"]
     assert any(t.get_text().startswith("Kilde: kilde") for t in fig.texts)
-    book.plt.close(fig)
+    plt.close(fig)

@@ -5,11 +5,12 @@ import io
 import pandas as pd
 import pytest
 
-from evalkit import all_tables, display_frame, indicator_table, validate
+from evalkit import Vocabulary, all_tables, display_frame, indicator_table, validate
 from evalkit.cli import main
 
 FRAMES = validate()
 CAT, OBS = FRAMES["indicators"], FRAMES["observations"]
+VOCAB = Vocabulary.from_frames(FRAMES)
 
 
 def table(area, as_of=2018, **kw):
@@ -17,7 +18,7 @@ def table(area, as_of=2018, **kw):
 
 
 def test_layout_as_of_2018():
-    frame = display_frame(table("ressursinnsats"))
+    frame = display_frame(table("ressursinnsats"), VOCAB)
     assert list(frame.columns) == ["Nr.", "Type", "Indikator", "Kilde", "2016", "2017", "2018",
                                    "2016–2017", "Farge 2016–2017", "2017–2018", "Farge 2017–2018",
                                    "2016–2018", "Farge 2016–2018"]
@@ -58,13 +59,13 @@ def test_series_break_is_grey_and_marked():
     assert t.colour(77, (2019, 2020)) == "grey"
     reason = t.changes.query("id == 77 and period == '2019–2020'")["reason"].item()
     assert reason == "series_break"
-    assert display_frame(t).set_index("Nr.").loc["77", "2020"].endswith("†")
+    assert display_frame(t, VOCAB).set_index("Nr.").loc["77", "2020"].endswith("†")
 
 
 def test_approximate_value_shown_not_classified():
     t = table("hovedmal1", as_of=2020)
     assert t.levels.at[37, 2020] == 70
-    assert display_frame(t).set_index("Nr.").loc["37", "2020"] == "ca. 70\u00a0%"
+    assert display_frame(t, VOCAB).set_index("Nr.").loc["37", "2020"] == "ca. 70\u00a0%"
     assert t.colour(37, (2016, 2020)) == "grey"
 
 
@@ -88,9 +89,9 @@ def test_cli_rejects_as_of_before_base():
 
 def test_levels_keep_the_printed_precision():
     # Tabell 5.1 prints the golden-rule indicator as 2,0 / -3,1 / 1,0 and Tabell 6.1 indicator 20 as 0,0 %
-    row6 = display_frame(table("ressursinnsats")).set_index("Nr.").loc["6"]
+    row6 = display_frame(table("ressursinnsats"), VOCAB).set_index("Nr.").loc["6"]
     assert (row6["2016"], row6["2018"]) == ("2,0", "1,0")
-    row20 = display_frame(table("samfunnseffekter")).set_index("Nr.").loc["20"]
+    row20 = display_frame(table("samfunnseffekter"), VOCAB).set_index("Nr.").loc["20"]
     assert row20["2016"] == "0,0\u00a0%"
 
 

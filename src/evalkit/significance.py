@@ -29,10 +29,6 @@ from .classify import Colour
 DEFAULT_ALPHA = 0.05
 USABLE_N = ("exact", "approx", "lower_bound")  # qualifiers of a sample size the tests may use
 _GREY_N = "n_unknown"
-REASONS = {
-    _GREY_N: "the sample size behind one of the shares is not stated",
-    "not_significant": "the change is not statistically significant",
-}
 
 
 def usable_n(n, qualifier) -> np.ndarray:
@@ -102,5 +98,5 @@ def sample_sizes(sizes: pd.DataFrame) -> pd.Series:
     return pd.Series(usable, index=pd.MultiIndex.from_frame(sizes[["id", "year", "series"]].astype(object)))
 
 
-__all__ = ["DEFAULT_ALPHA", "REASONS", "usable_n", "wilson_interval", "change_test",
+__all__ = ["DEFAULT_ALPHA", "usable_n", "wilson_interval", "change_test",
            "classify_significant", "sample_sizes"]

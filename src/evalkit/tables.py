@@ -13,28 +13,8 @@ import numpy as np
 import pandas as pd
 
 from . import fmt
-from .classify import classify_frame
-
-AREAS = {
-    "ressursinnsats": "Ressursinnsats",
-    "samfunnseffekter": "Samfunnseffekter",
-    "hovedmal1": "Hovedmål 1: Reell brukerinnflytelse",
-    "hovedmal2": "Hovedmål 2: Tidlig innsats",
-    "hovedmal3": "Hovedmål 3: Et tilgjengelig, variert og helhetlig tjenesteapparat",
-    "hovedmal4": "Hovedmål 4: Aktiv og meningsfylt tilværelse",
-    "hovedmal5": "Hovedmål 5: Alternative straffereaksjoner og straffegjennomføringsformer",
-}
-
-# Colour -> (Norwegian name, symbol for readers who cannot tell the colours apart, meaning).
-COLOUR_LABELS = {
-    "green": ("grønn", "✓", "endring i ønsket retning"),
-    "yellow": ("gul", "=", "uendret (innenfor terskelen)"),
-    "red": ("rød", "✗", "endring i uønsket retning"),
-    "grey": ("grå", "–", "ikke vurdert (mangler data, første måling, brudd i serien m.m.)"),
-}
-
-TYPE_LABELS = {"innsats": "Innsats", "aktivitet": "Aktivitet", "resultat": "Resultat"}
-
+from .classify import COLOURS, classify_frame
+from .vocabulary import Vocabulary
 
 def periods(base: int, as_of: int) -> list[tuple[int, int]]:
     """The change columns: each pair of consecutive years, then the whole span if longer than a year."""
@@ -86,8 +66,8 @@ def _pick_series(obs: pd.DataFrame) -> pd.DataFrame:
 def indicator_table(catalogue: pd.DataFrame, observations: pd.DataFrame, area: str, *,
                     as_of: int, base: int = 2016, **thresholds) -> AreaTable:
     """Build the table of *area* for the years ``base`` … ``as_of`` from validated frames."""
-    if area not in AREAS:
-        raise ValueError(f"unknown area {area!r}; one of {', '.join(AREAS)}")
+    if area not in set(catalogue["area"]):
+        raise ValueError(f"unknown area {area!r}; one of {', '.join(sorted(set(catalogue['area'])))}")
     cat = catalogue[(catalogue["area"] == area) & (catalogue["status"] == "active")]
     cat = cat.set_index("id").sort_index()
     ids = cat.index
@@ -124,25 +104,21 @@ def indicator_table(catalogue: pd.DataFrame, observations: pd.DataFrame, area: s
                      levels, qualifiers, series, decimals, changes[keep])
 
 
-_QUALIFIER_PREFIX = {"approx": "ca. ", "lower_bound": "over ", "upper_bound": "under "}
-
-
-def display_frame(table: AreaTable, *, symbols: bool = True) -> pd.DataFrame:
+def display_frame(table: AreaTable, vocab: Vocabulary, *, symbols: bool = True) -> pd.DataFrame:
     """The table as a reader sees it: Norwegian number formats, one column per year and per change,
     and for each change a colour column (``grønn ✓`` …)."""
     cat = table.indicators
     out = pd.DataFrame(index=cat.index)
     out["Nr."] = cat.index.astype(str)
-    out["Type"] = cat["type"].map(TYPE_LABELS).fillna("")
+    out["Type"] = [vocab.label("type", t) for t in cat["type"]]
     out["Indikator"] = cat["name"]
     out["Kilde"] = cat["source"]
     for y in table.years:
         vals = []
         for ident in cat.index:
             text = fmt.level(table.levels.at[ident, y], cat.at[ident, "unit"], table.decimals.at[ident, y])
-            q = table.qualifiers.at[ident, y]
-            if text != fmt.NA and q in _QUALIFIER_PREFIX:
-                text = _QUALIFIER_PREFIX[q] + text
+            if text != fmt.NA:
+                text = vocab.qualified(text, table.qualifiers.at[ident, y] or "exact")
             s = table.series.at[ident, y]
             if text != fmt.NA and s not in ("", "main"):
                 text += " †"
@@ -153,7 +129,7 @@ def display_frame(table: AreaTable, *, symbols: bool = True) -> pd.DataFrame:
         label = period_label(p)
         sub = ch.xs(label, level="period").reindex(cat.index)
         out[label] = [fmt.change(d, r) for d, r in zip(sub["delta"], cat["change"])]
-        names = sub["colour"].astype(str).map(lambda c: COLOUR_LABELS[c][0] + (f" {COLOUR_LABELS[c][1]}" if symbols else ""))
+        names = sub["colour"].astype(str).map(lambda c: vocab.colour(c).named if symbols else vocab.colour(c).label)
         out[f"Farge {label}"] = names.to_numpy()
     return out.reset_index(drop=True)
 
@@ -164,14 +140,17 @@ def colour_counts(table: AreaTable, period: tuple[int, int] | None = None) -> pd
     sub = table.changes[table.changes["period"] == p]
     if sub.empty:
         raise ValueError(f"the table {table.area} {table.base}-{table.as_of} has no change column {p}")
-    return sub["colour"].astype(str).value_counts().reindex(list(COLOUR_LABELS), fill_value=0)
+    return sub["colour"].astype(str).value_counts().reindex(COLOURS, fill_value=0)
 
 
-def all_tables(catalogue, observations, *, as_of: int, base: int = 2016, **thresholds) -> dict[str, AreaTable]:
-    return {a: indicator_table(catalogue, observations, a, as_of=as_of, base=base, **thresholds) for a in AREAS}
+def all_tables(catalogue, observations, *, as_of: int, base: int = 2016, areas=None,
+               **thresholds) -> dict[str, AreaTable]:
+    """Every area's table, in the order of *areas* (default: as the areas first occur in the catalogue)."""
+    areas = list(areas) if areas is not None else list(dict.fromkeys(catalogue.sort_values("id")["area"]))
+    return {a: indicator_table(catalogue, observations, a, as_of=as_of, base=base, **thresholds) for a in areas}
 
 
-__all__ = ["AREAS", "COLOUR_LABELS", "AreaTable", "indicator_table", "display_frame", "colour_counts",
+__all__ = ["AreaTable", "indicator_table", "display_frame", "colour_counts",
            "periods", "period_label", "all_tables", "check_published_changes", "overall_changes"]
 
 
@@ -205,8 +184,6 @@ def overall_changes(catalogue: pd.DataFrame, observations: pd.DataFrame, *, as_o
     """For each active indicator, the change from its first to its last exact value of the same series
     within ``base`` … ``as_of`` (annual average, as the report computes spans), coloured by the rule.
     An indicator with fewer than two such values is grey."""
-    from .classify import classify_frame
-
     cat = catalogue[catalogue["status"] == "active"].set_index("id")
     obs = observations[observations["year"].between(base, as_of) & (observations["qualifier"] == "exact")
                        & observations["id"].isin(cat.index)]

@@ -27,7 +27,6 @@ from .classify import Colour
 BANDS = {"high": 0.015, "med": 0.005, "low": 0.0}  # open-sdg's defaults for methodology 1
 LIMIT_EXPONENT = 4.44
 ZERO_BASE = 0.001
-STATUSES = ["substantial_progress", "moderate_progress", "limited_progress", "deterioration", "not_available"]
 STATUS_COLOUR = {"substantial_progress": Colour.GREEN.value, "moderate_progress": Colour.GREEN.value,
                  "limited_progress": Colour.YELLOW.value, "deterioration": Colour.RED.value,
                  "not_available": Colour.GREY.value}
