@@ -6,10 +6,16 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AS_OF  ?= 2020
 
-.PHONY: book test bench lock clean browser
+.PHONY: book preview test bench lock clean browser
 
 book: $(STAMP)
 	$(BIN)/evalkit build --as-of $(AS_OF)
+
+# Live preview for editing a chapter: serves the book on http://127.0.0.1:$(PORT)/, rebuilds what a save
+# changed (that chapter's notebook, that page) and reloads the page in the browser.
+PORT ?= 8000
+preview: $(STAMP)
+	$(BIN)/evalkit preview --as-of $(AS_OF) --port $(PORT)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest

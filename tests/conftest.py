@@ -20,8 +20,8 @@ MINI = {
         ["17", "samfunnseffekter", "", "Risikofylt alkoholforbruk", "FHI", "percent", "points", "down", "retired", "dropped", DOC, "line 337"],
     ],
     "series.csv": [
-        ["series", "description", "document", "location"],
-        ["main", "The indicator's original series", DOC, "line 1"],
+        ["series", "label", "description", "document", "location"],
+        ["main", "hovedserien", "The indicator's original series", DOC, "line 1"],
     ],
     "observations.csv": [
         ["id", "year", "value", "qualifier", "series", "document", "location", "note"],
@@ -56,6 +56,11 @@ MINI = {
 }
 
 
+# Copied as they are from data/: the documents, the areas, the label vocabularies and the verdicts (which
+# refer to documents and areas only).
+SHARED = ("documents.csv", "areas.csv", "labels_*.csv", "verdicts.csv")
+
+
 def write_csv(path: Path, rows, encoding="utf-8") -> None:
     with open(path, "w", newline="", encoding=encoding) as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
@@ -65,6 +70,9 @@ def write_csv(path: Path, rows, encoding="utf-8") -> None:
 def mini_package(tmp_path) -> Path:
     """A small, valid data package with the real descriptor, in a temporary folder."""
     shutil.copy(DATA / "datapackage.json", tmp_path / "datapackage.json")
+    for pattern in SHARED:
+        for src in DATA.glob(pattern):
+            shutil.copy(src, tmp_path / src.name)
     for name, rows in MINI.items():
         write_csv(tmp_path / name, rows)
     return tmp_path
@@ -80,32 +88,46 @@ def built_book(tmp_path_factory):
     def get(as_of: int) -> Path:
         if as_of not in cache:
             out = tmp_path_factory.mktemp(f"book-{as_of}")
-            cache[as_of] = build(as_of=as_of, out=out, log=lambda *_: None)
+            cache[as_of] = build(as_of=as_of, root=ROOT, out=out, log=lambda *_: None)
         return cache[as_of]
 
     return get
 
 
-def tiny_book(root: Path, code: str, markdown: str = "Tekst.", more: dict[str, str] | None = None) -> Path:
-    """A book with the real configuration and one chapter ``kapittel`` running *code*, plus a chapter
-    per entry of *more* (name -> code)."""
-    import nbformat
+def write_chapter(path: Path, code: str, markdown: str = "Tekst.") -> None:
+    """A text notebook (MyST Markdown with a jupytext header) at *path*: a parameters cell, a heading
+    with *markdown*, and a code cell running *code*."""
+    import jupytext
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+    nb = new_notebook(cells=[new_code_cell("as_of = 2020", metadata={"tags": ["parameters"]}),
+                             new_markdown_cell(f"# Kapittel {path.stem}\n\n{markdown}"), new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    jupytext.write(nb, path, fmt="md:myst")
+
+
+def set_code(path: Path, source: str, index: int = -1) -> None:
+    """Replace the source of a text notebook's cell (by default its last)."""
+    import jupytext
+
+    nb = jupytext.read(path)
+    nb.cells[index].source = source
+    jupytext.write(nb, path, fmt="md:myst")
+
+
+def tiny_book(root: Path, code: str, markdown: str = "Tekst.", more: dict[str, str] | None = None) -> Path:
+    """A book with the real configuration and one chapter ``chapters/kapittel.md`` running *code*, plus a
+    chapter per entry of *more* (name -> code)."""
     root.mkdir(parents=True)
     for name in ("_config.yml", "references.bib", "_static", "_ext", "_locale"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
     (root / "chapters").mkdir()
     (root / "chapters" / "intro.md").write_text("# Intro\n\nEn side.\n\n```{bibliography}\n:all:\n```\n")
-    (root / "notebooks").mkdir()
     chapters = {"kapittel": (code, markdown), **{name: (c, "Tekst.") for name, c in (more or {}).items()}}
     for name, (source, text) in chapters.items():
-        nb = new_notebook(cells=[new_code_cell("as_of = 2020", metadata={"tags": ["parameters"]}),
-                                 new_markdown_cell(f"# Kapittel {name}\n\n{text}"), new_code_cell(source)])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(nb, root / "notebooks" / f"{name}.ipynb")
-    toc = "".join(f"  - file: notebooks/{name}\n" for name in chapters)
+        write_chapter(root / "chapters" / f"{name}.md", source, text)
+    toc = "".join(f"  - file: chapters/{name}\n" for name in chapters)
     (root / "_toc.yml").write_text(f"format: jb-book\nroot: chapters/intro\nchapters:\n{toc}")
     return root
 

@@ -8,20 +8,27 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from evalkit import fmt, validate
+from evalkit import Vocabulary, fmt, validate
+from evalkit.build import notebooks, pages
 from evalkit.classify import change
-from evalkit.tables import AREAS, COLOUR_LABELS, indicator_table, period_label
+from evalkit.tables import indicator_table, period_label
+
+from .conftest import ROOT
 
 pytestmark = pytest.mark.book
 
-FRAMES = validate()
-ROOT_DATA = Path(__file__).resolve().parents[1] / "data"
-SYMBOL = {v[1]: k for k, v in COLOUR_LABELS.items()}
-PAGES = ["chapters/intro", "notebooks/bakgrunn", "chapters/metode", "notebooks/ressursinnsats", "notebooks/kapasitet",
-         *[f"notebooks/hovedmal{i}" for i in range(1, 6)], "notebooks/samfunnseffekter",
-         "chapters/maloppnaelse", "chapters/vedlegg_indikatorer", "chapters/vedlegg_errata",
-         "chapters/vedlegg_data", "chapters/referanser"]
-AREA_PAGE = {a: f"notebooks/{a}" for a in AREAS}
+FRAMES = validate(ROOT / "data")
+VOCAB = Vocabulary.from_frames(FRAMES)
+ROOT_DATA = ROOT / "data"
+SYMBOL = {c.symbol: code for code, c in VOCAB.colours.items()}
+PAGES = [p.relative_to(ROOT).with_suffix("").as_posix() for p in pages(ROOT)]
+NOTEBOOK_PAGES = [p.relative_to(ROOT).with_suffix("").as_posix() for p in notebooks(ROOT)]
+AREA_PAGE = {a: next(p for p in PAGES if p.endswith(f"_{a}")) for a in VOCAB.areas}
+
+
+def page(name: str) -> str:
+    """A page by its name without the reading-order number: ``page("metode")`` -> ``chapters/02_metode``."""
+    return next(p for p in PAGES if p.split("/")[-1].split("_", 1)[1] == name)
 
 
 @pytest.fixture(scope="session", params=[2020, 2018], ids=["as-of-2020", "as-of-2018"])
@@ -50,7 +57,7 @@ def test_every_page_exists_without_traceback(built):
     assert (html / "index.html").is_file()
 
 
-@pytest.mark.parametrize("area", list(AREAS))
+@pytest.mark.parametrize("area", list(VOCAB.areas))
 def test_area_table_ids_and_colours(built, area):
     as_of, html = built
     table = indicator_table(FRAMES["indicators"], FRAMES["observations"], area, as_of=as_of)
@@ -68,25 +75,25 @@ def test_area_table_ids_and_colours(built, area):
             assert SYMBOL[symbol] == table.colour(ident, p), (area, ident, p, row[col])
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("notebooks/")] + ["chapters/maloppnaelse"])
-def test_chapters_have_figures(built, page):
+@pytest.mark.parametrize("name", [p for p in NOTEBOOK_PAGES if "vedlegg" not in p and "metode" not in p])
+def test_chapters_have_figures(built, name):
     _, html = built
-    images = soup(html, page).find("main").find_all("img")
-    assert images, f"{page} has no figure"
+    images = soup(html, name).find("main").find_all("img")
+    assert images, f"{name} has no figure"
     for img in images:
-        assert (html / page).parent.joinpath(img["src"]).resolve().is_file(), img["src"]
+        assert (html / name).parent.joinpath(img["src"]).resolve().is_file(), img["src"]
 
 
 def test_glued_numbers_equal_evalkit(built):
     as_of, html = built
-    text = main_text(html, "notebooks/ressursinnsats")
+    text = main_text(html, page("ressursinnsats"))
     obs = FRAMES["observations"].set_index(["id", "year", "series"])["value"]
     a, b = obs[(3, 2016, "main")], obs[(3, 2018, "main")]
     growth = fmt.percent(float(change([a], [b], 2, "relative")[0])).replace("\u00a0", " ")
     assert f"fra {fmt.number(a)} millioner 2018-kroner i 2016 til {fmt.number(b)} millioner i 2018".replace(
         "\u00a0", " ") in text
     assert f"vekst på {growth} per år" in text
-    metode = main_text(html, "chapters/metode")
+    metode = main_text(html, page("metode"))
     assert "av de 255 trykte endringscellene i tabell 5.1–11.1 gjenskaper evalkit 249 nøyaktig" in metode
 
 
@@ -94,7 +101,7 @@ def test_as_of_2018_reproduces_the_status_report(built):
     as_of, html = built
     if as_of != 2018:
         pytest.skip("the 2018 edition only")
-    node = soup(html, "notebooks/ressursinnsats").find("table", attrs={"data-area": "ressursinnsats"})
+    node = soup(html, page("ressursinnsats")).find("table", attrs={"data-area": "ressursinnsats"})
     headers = [th.get_text(strip=True) for th in node.find("thead").find_all("th")]
     assert headers[4:] == ["2016", "2017", "2018", "2016–2017", "2017–2018", "2016–2018"]
     row4 = [td.get_text(" ", strip=True).replace("\u00a0", " ") for td in node.find("tbody").find_all("tr")[3].find_all("td")]
@@ -103,7 +110,7 @@ def test_as_of_2018_reproduces_the_status_report(built):
 
 def test_downloads_are_published(built):
     _, html = built
-    links = [a["href"] for a in soup(html, "chapters/vedlegg_data").find_all("a", href=True)]
+    links = [a["href"] for a in soup(html, page("vedlegg_data")).find_all("a", href=True)]
     downloads = [h for h in links if h.endswith((".csv", ".json"))]
     assert len(downloads) == len(list((ROOT_DATA).glob("*.csv"))) + 1  # every file and the descriptor
     for href in downloads:
@@ -116,7 +123,7 @@ def test_bakgrunn_numbers_come_from_the_data(built):
     from evalkit.history import survey_checks, survey_table
 
     _, html = built
-    page = soup(html, "notebooks/bakgrunn")
+    page = soup(html, page("bakgrunn"))
     assert len(page.find("main").find_all("img")) == 4   # status per delmål, funding, tabell 6.1, tabell 6.3
     goals = FRAMES["plan2007_goals"]
     rows = page.find("table", attrs={"data-area": "plan2007-goals"}).find("tbody").find_all("tr")
@@ -126,7 +133,7 @@ def test_bakgrunn_numbers_come_from_the_data(built):
 
     # get_text puts a space around each glued number; drop those before punctuation and inside brackets
     tidy = lambda t: re.sub(r"\(\s+", "(", re.sub(r"\s+([,.;)])", r"\1", t))
-    text = tidy(main_text(html, "notebooks/bakgrunn"))
+    text = tidy(main_text(html, page("bakgrunn")))
     fig = FRAMES["figures"]
     by_year = fig[fig["key"] == "plan2007_funding_increase_nominal_by_year"]["value"]
     assert f"Planen hadde {len(FRAMES['plan2007_hovedmal'])} hovedmål og {len(goals)} delmål" in text
@@ -146,6 +153,6 @@ def test_bakgrunn_numbers_come_from_the_data(built):
                    for k in ("target_frie_inntekter", "target_total_escalation"))
     assert f"la {frie} milliarder av sine {total} milliarder kroner" in text
     # the ressursinnsats chapter points here, with the same two numbers
-    res = soup(html, "notebooks/ressursinnsats").find("main")
+    res = soup(html, page("ressursinnsats")).find("main")
     assert res.find("a", href=lambda h: h and "bakgrunn.html" in h) is not None
-    assert f"hvordan {frie} milliarder av {total} milliarder kroner" in tidy(main_text(html, "notebooks/ressursinnsats"))
+    assert f"hvordan {frie} milliarder av {total} milliarder kroner" in tidy(main_text(html, page("ressursinnsats")))

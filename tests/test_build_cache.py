@@ -10,7 +10,7 @@ import pytest
 
 from evalkit.build import BuildError, Inputs, build, parameters
 
-from .conftest import DATA, published_state, tiny_book
+from .conftest import DATA, published_state, set_code, tiny_book
 
 
 def run(root: Path, out: Path, data: Path = DATA, **kw) -> dict:
@@ -20,15 +20,12 @@ def run(root: Path, out: Path, data: Path = DATA, **kw) -> dict:
 
 
 def edit(root: Path, name: str, source: str) -> None:
-    path = root / "notebooks" / f"{name}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    nb.cells[2].source = source
-    nbformat.write(nb, path)
+    set_code(root / "chapters" / f"{name}.md", source)
 
 
 def outputs(out: Path, name: str) -> str:
     """The text of a notebook's last cell's outputs in the published stage."""
-    nb = nbformat.read(out / "html" / ".." / ".." / "notebooks" / f"{name}.ipynb", as_version=4)
+    nb = nbformat.read(out / "html" / ".." / ".." / "chapters" / f"{name}.ipynb", as_version=4)
     return "".join(o.get("text", "") for o in nb.cells[-1].outputs)
 
 
@@ -51,7 +48,7 @@ def book(two_chapters, tmp_path):
 
 def test_cold_build_executes_every_notebook(two_chapters):
     _, _, first = two_chapters
-    assert sorted(first["executed"]) == ["notebooks/andre.ipynb", "notebooks/kapittel.ipynb"]
+    assert sorted(first["executed"]) == ["chapters/andre.md", "chapters/kapittel.md"]
     assert first["reused"] == [] and not first["up_to_date"]
 
 
@@ -65,7 +62,7 @@ def test_nothing_changed_is_a_no_op(book):
 
 def test_a_new_time_stamp_alone_changes_nothing(book):
     root, out = book
-    (root / "notebooks" / "andre.ipynb").touch()
+    (root / "chapters" / "andre.md").touch()
     assert run(root, out)["up_to_date"]
 
 
@@ -73,8 +70,8 @@ def test_one_edited_notebook_is_the_only_one_executed(book):
     root, out = book
     edit(root, "andre", "print('b, rettet')")
     report = run(root, out)
-    assert list(report["executed"]) == ["notebooks/andre.ipynb"]
-    assert report["reused"] == ["notebooks/kapittel.ipynb"]
+    assert list(report["executed"]) == ["chapters/andre.md"]
+    assert report["reused"] == ["chapters/kapittel.md"]
     assert "b, rettet" in outputs(out, "andre")
 
 
@@ -129,7 +126,7 @@ def test_a_failed_notebook_does_not_discard_the_others(book):
     with pytest.raises(BuildError, match="ZeroDivisionError"):
         run(root, out)
     edit(root, "kapittel", "print('a2')")
-    assert list(run(root, out)["executed"]) == ["notebooks/kapittel.ipynb"]  # andre's result was kept
+    assert list(run(root, out)["executed"]) == ["chapters/kapittel.md"]  # andre's result was kept
 
 
 def test_warm_kernel_shows_each_notebook_a_clean_kernel(tmp_path):
@@ -142,7 +139,7 @@ def test_warm_kernel_shows_each_notebook_a_clean_kernel(tmp_path):
     root = tiny_book(tmp_path / "src", dirty, more={"z_check": check})
     out = tmp_path / "_build"
     run(root, out, jobs=1)
-    fresh = f"False 0 {__import__('matplotlib').rcParamsDefault['lines.linewidth']} notebooks\n"
+    fresh = f"False 0 {__import__('matplotlib').rcParamsDefault['lines.linewidth']} chapters\n"
     assert outputs(out, "z_check") == fresh
-    nb = nbformat.read(out / "html" / ".." / ".." / "notebooks" / "z_check.ipynb", as_version=4)
+    nb = nbformat.read(out / "html" / ".." / ".." / "chapters" / "z_check.ipynb", as_version=4)
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]  # parameters, injected, code

@@ -3,13 +3,12 @@
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from evalkit import DataValidationError
 from evalkit.build import BuildError, build
 
-from .conftest import DATA, published_state, tiny_book
+from .conftest import DATA, published_state, set_code, tiny_book
 
 
 @pytest.fixture
@@ -22,14 +21,11 @@ def good_book(tmp_path):
 
 def test_good_build_publishes(good_book):
     _, out, state = good_book
-    assert "notebooks/kapittel.html" in state and (out / "html").is_symlink()
+    assert "chapters/kapittel.html" in state and (out / "html").is_symlink()
 
 
 def set_cell(root: Path, index: int, source: str) -> None:
-    path = root / "notebooks" / "kapittel.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    nb.cells[index].source = source
-    nbformat.write(nb, path)
+    set_code(root / "chapters" / "kapittel.md", source, index)
 
 
 def failed_build(root: Path, out: Path, data_dir: Path = DATA, error=BuildError) -> str:
@@ -42,7 +38,9 @@ def test_notebook_error_names_notebook_and_cell(good_book):
     root, out, before = good_book
     set_cell(root, 2, "1 / 0")
     message = failed_build(root, out)
-    assert "kapittel.ipynb" in message and "cell" in message and "ZeroDivisionError" in message
+    # the text notebook and the line its failing cell starts on, so an editor can jump there
+    line = (root / "chapters" / "kapittel.md").read_text().splitlines().index("1 / 0") + 1
+    assert f"chapters/kapittel.md:{line}: cell" in message and "ZeroDivisionError" in message
     assert published_state(out) == before
     assert len(list(out.glob("stage-*"))) == 1  # the failed stage is gone; only the published one is left
 

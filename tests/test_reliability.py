@@ -24,7 +24,7 @@ def test_two_builds_are_identical(built_book, tmp_path):
     """Pages, figures and every other file: byte for byte (fixed SVG hash salt, no dates in figures,
     fixed table ids, stable orders)."""
     a = files(built_book(2020))
-    b = files(build(out=tmp_path / "b", log=lambda *_: None))
+    b = files(build(root=ROOT, out=tmp_path / "b", log=lambda *_: None))
     assert a.keys() == b.keys()
     differ = sorted(name for name in a if a[name] != b[name])
     assert not differ, f"files that differ between two builds: {differ[:10]}"
@@ -39,9 +39,12 @@ def test_a_warm_kernel_gives_what_a_fresh_kernel_gives(built_book, tmp_path):
 
     from evalkit.build import parameters
 
-    staged = built_book(2020).resolve().parents[1] / "notebooks" / "hovedmal3.ipynb"
+    from evalkit.build import read_notebook
+
+    staged = built_book(2020).resolve().parents[1] / "chapters" / "07_hovedmal3.ipynb"
     fresh = tmp_path / "fresh.ipynb"
-    papermill.execute_notebook(str(ROOT / "notebooks" / "hovedmal3.ipynb"), str(fresh), kernel_name="python3",
+    papermill.execute_notebook(read_notebook(ROOT / "chapters" / "07_hovedmal3.md"), str(fresh), kernel_name="python3",
+                               cwd=str(ROOT / "chapters"),
                                parameters=parameters(2020, 2016, DATA.resolve(), 1.0, 2.5), progress_bar=False)
 
     def code_outputs(path):  # object addresses ("<Styler at 0x7f...>") differ between any two runs
@@ -67,8 +70,8 @@ def test_indicator_names_are_not_markup(tmp_path):
             row[4] = HOSTILE[int(row[0])]          # source
     with path.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
-    html = build(out=tmp_path / "out", data_dir=data, log=lambda *_: None)
-    for page in ("notebooks/ressursinnsats", "notebooks/kapasitet", "chapters/vedlegg_indikatorer"):
+    html = build(root=ROOT, out=tmp_path / "out", data_dir=data, log=lambda *_: None)
+    for page in ("chapters/03_ressursinnsats", "chapters/04_kapasitet", "chapters/12_vedlegg_indikatorer"):
         text = (html / f"{page}.html").read_text(encoding="utf-8")
         soup = BeautifulSoup(text, "html.parser")
         main = soup.find("main")

@@ -1,6 +1,11 @@
-"""Build the book: validate the data, execute every notebook with papermill into a fresh staging
-folder (the sources in ``notebooks/`` keep no outputs), run ``jb build`` there with warnings as
-errors, and only then publish the HTML by an atomic switch of ``_build/html``.
+"""Build the book: validate the data, execute every chapter notebook with papermill into a fresh
+staging folder, run ``jb build`` there with warnings as errors, and only then publish the HTML by an
+atomic switch of ``_build/html``.
+
+The chapter sources are MyST Markdown text notebooks (a jupytext header, no outputs) in ``chapters/``;
+which pages are notebooks is read from ``_toc.yml``. In the stage each one is replaced by its executed
+``.ipynb``, and the stage's ``_config.yml`` switches Jupyter Book's own execution off (the sources'
+configuration lets ``jb build .`` execute them itself).
 
 Only what changed is executed. Each notebook has a key, a hash of everything its output depends on:
 its own source, the build's parameters, every file of the data package, the ``evalkit`` code and the
@@ -36,11 +41,10 @@ from pathlib import Path
 
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
 
-ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(__file__).resolve().parent
-# What the book is made of besides the executed notebooks.
+# What the book is made of: the pages (chapters/, text notebooks among them) and what Jupyter Book reads.
 BOOK_SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_static", "_ext", "_locale", "data"]
-NOTEBOOK_DIRS = ["notebooks", "chapters"]
+TEXT_NOTEBOOK = ".md"  # a page with a jupytext header (see is_text_notebook)
 # Packages whose version can change a notebook's output, and those that turn notebooks into HTML.
 COMPUTE_PACKAGES = ["numpy", "pandas", "scipy", "statsmodels", "matplotlib", "matplotlib-inline", "seaborn",
                     "babel", "frictionless", "ipykernel", "ipython", "papermill", "nbclient", "nbformat"]
@@ -72,8 +76,37 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def notebooks(root: Path = ROOT) -> list[Path]:
-    return sorted(p for d in NOTEBOOK_DIRS for p in (root / d).glob("*.ipynb"))
+def is_text_notebook(path: Path) -> bool:
+    """A MyST Markdown page with a jupytext header is a notebook (as Jupyter Book and JupyterLab see it)."""
+    from myst_nb.core.read import is_myst_markdown_notebook
+
+    return path.suffix == TEXT_NOTEBOOK and is_myst_markdown_notebook(path.read_text(encoding="utf-8"))
+
+
+def pages(root: Path) -> list[Path]:
+    """The source file of every page in ``_toc.yml``, in reading order."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
+
+    found = []
+    for docname in parse_toc_yaml(root / "_toc.yml"):
+        hits = [root / f"{docname}{suffix}" for suffix in (".md", ".ipynb") if (root / f"{docname}{suffix}").is_file()]
+        if not hits:
+            raise BuildError(f"_toc.yml names {docname}, but there is no {docname}.md or {docname}.ipynb")
+        found.append(hits[0])
+    return found
+
+
+def notebooks(root: Path) -> list[Path]:
+    """The pages that are executed: text notebooks (and any ``.ipynb``), in reading order."""
+    return [p for p in pages(root) if p.suffix == ".ipynb" or is_text_notebook(p)]
+
+
+def read_notebook(path: Path):
+    """A source notebook as an nbformat notebook (text notebooks through jupytext)."""
+    import jupytext
+    import nbformat
+
+    return jupytext.read(path) if path.suffix == TEXT_NOTEBOOK else nbformat.read(path, as_version=4)
 
 
 def parameters(as_of: int, base: int, data_dir: Path, points_threshold: float, relative_threshold: float) -> dict:
@@ -235,20 +268,37 @@ def _kernel(log_dir: str):
 
 
 def _execute(src: str, dst: str, params: dict, log_dir: str) -> Executed:
-    """Execute one notebook in this worker's warm kernel."""
+    """Execute one notebook (a text notebook is converted by jupytext first) in this worker's warm kernel."""
     import papermill
 
     start = time.perf_counter()
     km = _kernel(log_dir)
     _run_silently(km, PREPARE.format(cwd=str(Path(src).parent)))
     try:
-        papermill.execute_notebook(src, dst, parameters=params, kernel_name="python3", km=km,
+        papermill.execute_notebook(read_notebook(Path(src)), dst, parameters=params, kernel_name="python3", km=km,
                                    progress_bar=False, log_output=False, report_mode=False,
                                    execution_timeout=CELL_TIMEOUT)
     except papermill.PapermillExecutionError as exc:
-        raise BuildError(f"{src}: cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}") from None
+        where = _source_line(Path(src), Path(dst))
+        raise BuildError(f"{where}: cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}") from None
     _hide_injected_parameters(Path(dst))
     return Executed(src, time.perf_counter() - start)
+
+
+def _source_line(src: Path, executed: Path) -> str:
+    """``chapters/05_hovedmal1.md:123``: where the failing cell's code starts in the source file (the
+    file alone if it cannot be found)."""
+    import nbformat
+
+    try:
+        failed = [c for c in nbformat.read(executed, as_version=4).cells
+                  if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+        code = failed[0].source.strip() if failed else ""
+        text = src.read_text(encoding="utf-8")
+        at = text.find(code) if code else -1
+    except (OSError, ValueError):
+        at = -1
+    return f"{src}:{text.count(chr(10), 0, at) + 1}" if at >= 0 else str(src)
 
 
 def _hide_injected_parameters(path: Path) -> None:
@@ -314,42 +364,138 @@ def publish(stage_html: Path, out: Path) -> Path:
     return link
 
 
-def _copy_sources(root: Path, stage: Path) -> None:
+def _same(path: Path, data: bytes) -> bool:
+    return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+
+
+def _put(path: Path, data: bytes) -> None:
+    """Write *data* unless the file already holds it (an unchanged file keeps its time, so an
+    incremental Sphinx build in a kept stage re-reads only what changed)."""
+    if not _same(path, data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def stage_config(config: bytes) -> bytes:
+    """The stage's ``_config.yml``: the sources' configuration with Jupyter Book's execution off,
+    since every notebook in the stage is already executed."""
+    import yaml
+
+    cfg = yaml.safe_load(config)
+    cfg.setdefault("execute", {})["execute_notebooks"] = "off"
+    header = b"# Written by evalkit.build for its stage: the notebooks here are executed already.\n"
+    return header + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode()
+
+
+def _sync_sources(root: Path, stage: Path, skip: set[Path]) -> None:
+    """Make the stage's copy of the book's sources equal to *root*'s (leaving out *skip*, the text
+    notebooks, whose executed copies take their place), writing only files that differ."""
+    wanted: set[Path] = set()
     for name in BOOK_SOURCES:
-        src = root / name
-        if src.is_dir():
-            shutil.copytree(src, stage / name, ignore=shutil.ignore_patterns(*IGNORED))
-        elif src.is_file():
-            shutil.copy2(src, stage / name)
+        for src in _files(root / name) if (root / name).exists() else []:
+            if src in skip:
+                continue
+            rel = src.relative_to(root)
+            wanted.add(rel)
+            data = src.read_bytes()
+            _put(stage / rel, stage_config(data) if rel == Path("_config.yml") else data)
+    for name in BOOK_SOURCES:  # a source that was deleted or renamed goes from the stage too
+        for old in _files(stage / name) if (stage / name).is_dir() else []:
+            rel = old.relative_to(stage)
+            if rel not in wanted and rel.suffix != ".ipynb":
+                old.unlink()
 
 
 def _write_report(out: Path, report: BuildReport) -> None:
     (out / "last-build.json").write_text(json.dumps(report.__dict__, indent=1, sort_keys=True) + "\n")
 
 
+@dataclass
+class Plan:
+    """What a build of *root* would make: its notebooks, their keys and the book's key."""
+
+    root: Path
+    data_dir: Path
+    params: dict
+    names: dict[Path, str]   # notebook source -> its name in the book (chapters/05_hovedmal1.md)
+    keys: dict[Path, str]
+    book: str
+
+    @classmethod
+    def make(cls, root: Path, data_dir: Path, params: dict) -> Plan:
+        inputs = Inputs.gather(params, data_dir)
+        sources = notebooks(root)
+        names = {nb: nb.relative_to(root).as_posix() for nb in sources}
+        keys = {nb: inputs.key(nb) for nb in sources}
+        return cls(root, data_dir, params, names, keys, book_key(root, {names[nb]: k for nb, k in keys.items()}))
+
+    def executed_path(self, stage: Path, nb: Path) -> Path:
+        return (stage / self.names[nb]).with_suffix(".ipynb")
+
+
+def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildReport, *, jobs: int,
+               force: bool = False, log=print) -> None:
+    """Fill *stage* with the book's sources and every notebook executed (from the cache where its key
+    is there, else by papermill); raises :class:`BuildError` naming each notebook that failed."""
+    _sync_sources(plan.root, stage, {nb for nb in plan.names if nb.suffix == TEXT_NOTEBOOK})
+    todo = []
+    for nb, name in plan.names.items():
+        hit = None if force else cache.get(plan.keys[nb])
+        if hit:
+            _put(plan.executed_path(stage, nb), hit.read_bytes())
+            report.reused.append(name)
+        else:
+            todo.append(nb)
+    log(f"{len(plan.names)} notebooks (as_of={plan.params['as_of']}, base={plan.params['base_year']}): "
+        f"{len(todo)} to execute, {len(report.reused)} unchanged and reused (jobs={jobs})")
+    for name in report.reused:
+        log(f"  reused    {name}")
+    if not todo:
+        return
+    scratch = stage / ".executing"
+
+    def done(src: Path, dst: Path, result: Executed | None) -> None:
+        if result is None:
+            log(f"  FAILED    {plan.names[src]}")
+            return
+        cache.put(plan.keys[src], dst)  # kept even if another notebook fails
+        _put(plan.executed_path(stage, src), dst.read_bytes())
+        report.executed[plan.names[src]] = round(result.seconds, 2)
+        log(f"  executed  {plan.names[src]}  {result.seconds:5.1f} s")
+
+    try:
+        pairs = [(nb, (scratch / plan.names[nb]).with_suffix(".ipynb")) for nb in todo]
+        for _, dst in pairs:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+        errors = execute_all(pairs, plan.params, jobs, scratch / ".kernel-logs", done)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if errors:
+        raise BuildError("notebook execution failed:\n" + "\n".join(f"  {e}" for e in errors))
+
+
 def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_dir: Path | None = None,
-          root: Path = ROOT, out: Path | None = None, force: bool = False,
+          root: Path | None = None, out: Path | None = None, force: bool = False,
           points_threshold: float = DEFAULT_POINTS_THRESHOLD,
           relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD, log=print) -> Path:
-    """Build the whole book, executing only the notebooks whose key changed (all with *force*);
-    return the published HTML folder. What was done is in ``<out>/last-build.json``."""
+    """Build the book in *root* (default: the current folder), executing only the notebooks whose key
+    changed (all with *force*); return the published HTML folder. What was done is in
+    ``<out>/last-build.json``."""
     t0 = time.perf_counter()
-    root = Path(root)
+    root = Path(root or Path.cwd()).resolve()
+    if not (root / "_toc.yml").is_file():
+        raise BuildError(f"{root} is not a book: it has no _toc.yml (run in the book's folder, or pass --root)")
     out = Path(out or root / "_build")
     data_dir = Path(data_dir or root / "data").resolve()
     params = parameters(as_of, base, data_dir, points_threshold, relative_threshold)
-    inputs = Inputs.gather(params, data_dir)
-    sources = notebooks(root)
-    names = {nb: nb.relative_to(root).as_posix() for nb in sources}
-    keys = {nb: inputs.key(nb) for nb in sources}
-    key = book_key(root, {names[nb]: k for nb, k in keys.items()})
+    plan = Plan.make(root, data_dir, params)
     report = BuildReport()
 
-    if not force and published_key(out) == key:
-        report.reused, report.up_to_date = sorted(names.values()), True
+    if not force and published_key(out) == plan.book:
+        report.reused, report.up_to_date = sorted(plan.names.values()), True
         report.seconds = round(time.perf_counter() - t0, 3)
         _write_report(out, report)
-        log(f"book is up to date ({len(sources)} notebooks reused, nothing executed): {out / 'html' / 'index.html'}")
+        log(f"book is up to date ({len(plan.names)} notebooks reused, nothing executed): {out / 'html' / 'index.html'}")
         return out / "html"
 
     from .data import validate
@@ -360,39 +506,11 @@ def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_
     cache = NotebookCache(out / "cache")
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=out))
     try:
-        _copy_sources(root, stage)
-        todo = []
-        for nb in sources:
-            dst = stage / names[nb]
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            hit = None if force else cache.get(keys[nb])
-            if hit:
-                shutil.copyfile(hit, dst)
-                report.reused.append(names[nb])
-            else:
-                todo.append((nb, dst))
-        jobs = jobs or os.cpu_count() or 1
-        log(f"{len(sources)} notebooks (as_of={as_of}, base={base}): {len(todo)} to execute, "
-            f"{len(report.reused)} unchanged and reused (jobs={jobs})")
-        for name in report.reused:
-            log(f"  reused    {name}")
-
-        def done(src: Path, dst: Path, result: Executed | None) -> None:
-            if result is None:
-                log(f"  FAILED    {names[src]}")
-                return
-            cache.put(keys[src], dst)  # kept even if another notebook fails
-            report.executed[names[src]] = round(result.seconds, 2)
-            log(f"  executed  {names[src]}  {result.seconds:5.1f} s")
-
-        if todo:
-            errors = execute_all(todo, params, jobs, stage / ".kernel-logs", done)
-            if errors:
-                raise BuildError("notebook execution failed:\n" + "\n".join(f"  {e}" for e in errors))
-        shutil.rmtree(stage / ".kernel-logs", ignore_errors=True)
+        stage_book(plan, stage, cache, report, jobs=jobs or os.cpu_count() or 1, force=force, log=log)
         log("running jb build (warnings are errors)")
         run_jupyter_book(stage, log)
-        (stage / MANIFEST).write_text(json.dumps({"book": key, "notebooks": {names[nb]: keys[nb] for nb in sources}},
+        (stage / MANIFEST).write_text(json.dumps({"book": plan.book, "notebooks": {plan.names[nb]: plan.keys[nb]
+                                                                                   for nb in plan.names}},
                                                  indent=1, sort_keys=True) + "\n")
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)

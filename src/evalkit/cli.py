@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from . import data as data_mod
-from .build import ROOT
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
-from .tables import AREAS, display_frame, indicator_table
+from .tables import display_frame, indicator_table
+from .vocabulary import Vocabulary
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", type=Path, default=None, help="data directory (default: the checkout's data/)")
+    p.add_argument("--data", type=Path, default=None, help="data directory (default: the book's data/, found from the current folder)")
 
 
 def _threshold_args(p: argparse.ArgumentParser) -> None:
@@ -40,17 +40,21 @@ def cmd_validate(args) -> int:
 
 def cmd_table(args) -> int:
     frames = _validated(args.data)
-    areas = list(AREAS) if args.area == "all" else [args.area]
+    vocab = Vocabulary.from_frames(frames)
+    if args.area != "all" and args.area not in vocab.areas:
+        print(f"unknown area {args.area!r}; one of: {', '.join(vocab.areas)}, all", file=sys.stderr)
+        return 2
+    areas = list(vocab.areas) if args.area == "all" else [args.area]
     thresholds = dict(points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
     for i, area in enumerate(areas):
         table = indicator_table(frames["indicators"], frames["observations"], area,
                                 as_of=args.as_of, base=args.base, **thresholds)
-        frame = display_frame(table)
+        frame = display_frame(table, vocab)
         if args.format == "csv":
             frame.to_csv(sys.stdout, index=False, lineterminator="\n")
         else:
             if len(areas) > 1:
-                print(f"{'' if i == 0 else chr(10)}## {AREAS[area]} ({args.base}–{args.as_of})\n")
+                print(f"{'' if i == 0 else chr(10)}## {vocab.area(area)} ({args.base}–{args.as_of})\n")
             print(frame.to_markdown(index=False))
     return 0
 
@@ -71,6 +75,41 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_preview(args) -> int:
+    from .build import BuildError
+    from .preview import refresh_stage, serve
+
+    root = (args.root or Path.cwd()).resolve()
+    out = (args.out or root / "_build").resolve()
+    stage = dict(as_of=args.as_of, base=args.base, data_dir=args.data, jobs=args.jobs,
+                 points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
+    try:
+        if args.stage_only:
+            refresh_stage(root=root, out=out, **stage)
+            return 0
+        stage_args = ["--as-of", str(args.as_of), "--base", str(args.base),
+                      "--points-threshold", str(args.points_threshold),
+                      "--relative-threshold", str(args.relative_threshold),
+                      *(["--data", str(args.data.resolve())] if args.data else [])]
+        return serve(root=root, out=out, host=args.host, port=args.port, stage_args=stage_args, **stage)
+    except data_mod.DataValidationError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(f"preview failed:\n{exc}", file=sys.stderr)
+        return 1
+
+
+def _book_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", type=int, default=2020, help="last year the book covers (default %(default)s)")
+    p.add_argument("--base", type=int, default=2016, help="first year (default %(default)s)")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: the number of cores)")
+    p.add_argument("--root", type=Path, default=None, help="the book's folder (default: the current folder)")
+    p.add_argument("--out", type=Path, default=None, help="where the book and the cache go (default: ROOT/_build)")
+    _data_arg(p)
+    _threshold_args(p)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="evalkit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -80,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("table", help="print an area's indicator table in the report's layout")
-    p.add_argument("area", choices=[*AREAS, "all"])
+    p.add_argument("area", help="an area of data/areas.csv (hovedmal1, ressursinnsats, ...) or 'all'")
     p.add_argument("--as-of", type=int, required=True, help="last year of the table")
     p.add_argument("--base", type=int, default=2016, help="first year (default %(default)s)")
     p.add_argument("--format", choices=["markdown", "csv"], default="markdown")
@@ -89,16 +128,17 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_table)
 
     p = sub.add_parser("build", help="validate the data and build the book")
-    p.add_argument("--as-of", type=int, default=2020, help="last year the book covers (default %(default)s)")
-    p.add_argument("--base", type=int, default=2016, help="first year (default %(default)s)")
-    p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: the number of cores)")
-    p.add_argument("--root", type=Path, default=ROOT, help="the book's folder (default: this checkout)")
-    p.add_argument("--out", type=Path, default=None, help="where the book and the cache go (default: ROOT/_build)")
+    _book_args(p)
     p.add_argument("--force", action="store_true",
                    help="execute every notebook and rebuild even if nothing changed (ignore the cache)")
-    _data_arg(p)
-    _threshold_args(p)
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("preview", help="serve the book on localhost, rebuilt and reloaded on every save")
+    _book_args(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on (default %(default)s)")
+    p.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
+    p.add_argument("--stage-only", action="store_true", help=argparse.SUPPRESS)  # the watcher's pre-build step
+    p.set_defaults(func=cmd_preview)
 
     args = parser.parse_args(argv)
     if getattr(args, "as_of", None) is not None and args.as_of <= args.base:

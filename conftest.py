@@ -1,0 +1,61 @@
+"""nbval for the chapters' text notebooks, in both editions.
+
+nbval collects ``.ipynb`` files; the chapter sources are MyST Markdown text notebooks. Each one is
+read through jupytext and run twice: as the final edition (the notebook's own parameters, ``as_of``
+2020) and as the third status report's edition (``as_of`` 2018, injected as papermill injects it).
+``--nbval-lax`` (pyproject.toml) checks that every cell runs without an error; the sources keep no
+outputs to compare.
+"""
+
+from unittest import mock
+
+import nbformat
+import pytest
+from nbval.plugin import IPyNbFile
+
+EDITIONS = {"2020": {}, "2018": {"as_of": 2018}}
+
+
+class TextNotebook(IPyNbFile):
+    """A text notebook as nbval sees it: converted by jupytext, with one edition's parameters."""
+
+    parameters: dict = {}
+
+    def _read(self, path, as_version=4):
+        from evalkit.build import read_notebook
+        from papermill.parameterize import parameterize_notebook
+        from pathlib import Path
+
+        nb = read_notebook(Path(path))
+        if not self.parameters:
+            return nb
+        # what papermill's own loader adds before it injects parameters
+        nb.metadata.setdefault("papermill", {"default_parameters": {}, "parameters": {}, "environment_variables": {}})
+        for cell in nb.cells:
+            cell.metadata.setdefault("tags", [])
+            cell.metadata.setdefault("papermill", {})
+        return parameterize_notebook(nb, self.parameters)
+
+    def collect(self):
+        # nbval reads the file with nbformat.read(path); let it read the converted notebook instead.
+        with mock.patch.object(nbformat, "read", self._read):
+            yield from super().collect()
+
+
+class TextNotebookEditions(pytest.File):
+    """One text notebook, collected once per edition."""
+
+    def collect(self):
+        for edition, parameters in EDITIONS.items():
+            node = TextNotebook.from_parent(self, path=self.path, name=f"as_of={edition}")
+            node.parameters = parameters
+            yield node
+
+
+def pytest_collect_file(file_path, parent):
+    opt = parent.config.option
+    if not (opt.nbval or opt.nbval_lax) or file_path.suffix != ".md":
+        return None
+    from evalkit.build import is_text_notebook
+
+    return TextNotebookEditions.from_parent(parent, path=file_path) if is_text_notebook(file_path) else None

@@ -1,0 +1,60 @@
+"""The live preview (``make preview``): the book served on localhost, rebuilt on every save, and the
+page in the browser reloaded.
+
+sphinx-autobuild watches the book's sources (chapters, data, configuration, the ``evalkit`` code) and
+serves the HTML with its reload script. Before each Sphinx run it calls ``evalkit preview --stage-only``,
+which brings a kept stage (``_build/preview/src``) up to date the way ``evalkit build`` fills its
+stage: a chapter whose key changed is executed (the others come from the same cache as ``make book``'s),
+and only files whose content changed are rewritten. Sphinx then re-reads just the pages whose files
+changed, so an edit to one chapter's prose shows after that one notebook and that one page.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from .build import BOOK_SOURCES, PACKAGE, BuildError, BuildReport, NotebookCache, Plan, _put, parameters, stage_book
+
+
+def preview_folders(out: Path) -> tuple[Path, Path]:
+    return out / "preview" / "src", out / "preview" / "html"
+
+
+def refresh_stage(*, root: Path, out: Path, as_of: int, base: int, data_dir: Path | None, jobs: int | None,
+                  points_threshold: float, relative_threshold: float, log=print) -> Path:
+    """Bring the preview's stage up to date with the sources; return its folder."""
+    from .data import validate
+
+    root = root.resolve()
+    data_dir = Path(data_dir or root / "data").resolve()
+    validate(data_dir)
+    params = parameters(as_of, base, data_dir, points_threshold, relative_threshold)
+    plan = Plan.make(root, data_dir, params)
+    src, _ = preview_folders(out)
+    src.mkdir(parents=True, exist_ok=True)
+    stage_book(plan, src, NotebookCache(out / "cache"), BuildReport(), jobs=jobs or os.cpu_count() or 1, log=log)
+    jb = Path(sys.executable).with_name("jb")
+    conf = subprocess.run([str(jb), "config", "sphinx", str(src)], capture_output=True, text=True)
+    if conf.returncode != 0:
+        raise BuildError(f"jb config sphinx failed:\n{conf.stderr[-2000:]}")
+    _put(src / "conf.py", conf.stdout.encode())
+    return src
+
+
+def serve(*, root: Path, out: Path, host: str, port: int, stage_args: list[str], **stage) -> int:
+    """Prepare the stage once, then run sphinx-autobuild on it until interrupted."""
+    root = root.resolve()
+    src = refresh_stage(root=root, out=out, **stage)
+    _, html = preview_folders(out)
+    refresh = [sys.executable, "-m", "evalkit.cli", "preview", "--stage-only", "--root", str(root),
+               "--out", str(out), *stage_args]
+    watched = [root / name for name in BOOK_SOURCES if (root / name).exists()] + [PACKAGE]
+    cmd = [sys.executable, "-m", "sphinx_autobuild", str(src), str(html), "--host", host, "--port", str(port),
+           "--pre-build", shlex.join(refresh), "--ignore", str(out.resolve()), "--ignore", "*/__pycache__/*",
+           *[f"--watch={path}" for path in watched], "-q"]
+    print(f"preview of {root} on http://{host}:{port}/ (Ctrl+C stops it)")
+    return subprocess.call(cmd)
