@@ -185,34 +185,50 @@ class Chapter:
         """The colours of a table's change column in words: ``1 grønn, 6 gule, 3 røde og 8 grå``."""
         return words.colour_counts_text(colour_counts(table, period), self.vocab)
 
-    def glue_span(self, prefix: str, ident: int, series: str = "main") -> tuple[int, int]:
-        """Glue ``<prefix>_first``, ``_first_year``, ``_last``, ``_last_year`` (first and last exact value
-        within the chapter's years) and, when they differ, ``_change``, ``_move`` and ``_colour``."""
+    SPAN_PARTS = ("first", "first_year", "last", "last_year", "change", "move", "colour")
+
+    def glue_span(self, prefix: str, ident: int, *parts: str, series: str = "main") -> tuple[int, int]:
+        """Glue ``<prefix>_<part>`` for each of *parts* (default all of :attr:`SPAN_PARTS`): the first and
+        last exact value within the chapter's years and their years, and, when the years differ, the
+        change (``change``), the change in words (``move``: ``økte med …``) and its colour's name. Glue
+        only the parts the paragraph uses. Returns the two years."""
+        unknown = set(parts) - set(self.SPAN_PARTS)
+        if unknown:
+            raise ValueError(f"glue_span: unknown part(s) {', '.join(sorted(unknown))}; one of {self.SPAN_PARTS}")
         y0, _ = self.first(ident, series)
         y1, _ = self.latest(ident, series)
-        words.glue(f"{prefix}_first", self.level_text(ident, y0, series))
-        words.glue(f"{prefix}_first_year", str(y0))
-        words.glue(f"{prefix}_last", self.level_text(ident, y1, series))
-        words.glue(f"{prefix}_last_year", str(y1))
+        texts = {"first": lambda: self.level_text(ident, y0, series), "first_year": lambda: str(y0),
+                 "last": lambda: self.level_text(ident, y1, series), "last_year": lambda: str(y1)}
         if y1 > y0:
             delta, colour = self.change_between(ident, y0, y1, series)
-            words.glue(f"{prefix}_change", self.change_text(delta, ident))
-            words.glue(f"{prefix}_move", self.movement(ident, y0, y1, series)[0])
-            words.glue(f"{prefix}_colour", self.colour_name(colour))
+            texts.update(change=lambda: self.change_text(delta, ident),
+                         move=lambda: self.movement(ident, y0, y1, series)[0],
+                         colour=lambda: self.colour_name(colour))
+        for part in parts or self.SPAN_PARTS:
+            if part in texts:
+                words.glue(f"{prefix}_{part}", texts[part]())
+            elif parts:
+                raise KeyError(f"indicator {ident} has one exact value in {self.base_year}-{self.as_of}: no {part}")
         return y0, y1
 
-    def glue_area_summary(self, prefix: str, area: str) -> pd.DataFrame:
-        """Glue how many active indicators the area has (``<prefix>_n_ind``), how many have two exact
-        values (``_n_two``) or fewer (``_n_single``), and the colours from first to last exact value
-        (``_n_green``, ``_n_yellow``, ``_n_red``). Returns :meth:`overall` for the area."""
+    SUMMARY_PARTS = ("n_ind", "n_two", "n_single", "n_green", "n_yellow", "n_red")
+
+    def glue_area_summary(self, prefix: str, area: str, *parts: str) -> pd.DataFrame:
+        """Glue ``<prefix>_<part>`` for each of *parts* (default all of :attr:`SUMMARY_PARTS`): how many
+        active indicators the area has (``n_ind``), how many have two exact values (``n_two``) or fewer
+        (``n_single``), and the colours from first to last exact value (``n_green``, ``n_yellow``,
+        ``n_red``). Returns :meth:`overall` for the area."""
+        unknown = set(parts) - set(self.SUMMARY_PARTS)
+        if unknown:
+            raise ValueError(f"glue_area_summary: unknown part(s) {', '.join(sorted(unknown))}")
         overall = self.overall(area)
         two = overall[overall["to_value"].notna()]
-        words.glue(f"{prefix}_n_ind", fmt.number(len(overall)))
-        words.glue(f"{prefix}_n_two", words.count_text(len(two)))
-        words.glue(f"{prefix}_n_single", words.count_text(len(overall) - len(two)))
         counts = two["colour"].astype(str).value_counts()
-        for colour in ("green", "yellow", "red"):
-            words.glue(f"{prefix}_n_{colour}", words.count_text(int(counts.get(colour, 0))))
+        texts = {"n_ind": fmt.number(len(overall)), "n_two": words.count_text(len(two)),
+                 "n_single": words.count_text(len(overall) - len(two)),
+                 **{f"n_{c}": words.count_text(int(counts.get(c, 0))) for c in ("green", "yellow", "red")}}
+        for part in parts or self.SUMMARY_PARTS:
+            words.glue(f"{prefix}_{part}", texts[part])
         return overall
 
     # -- figures.csv ----------------------------------------------------------------------------------
