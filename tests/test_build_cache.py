@@ -119,6 +119,36 @@ def test_the_key_covers_source_parameters_data_code_and_packages(tmp_path):
     assert inputs.key(nb) != key
 
 
+def test_gather_hashes_the_evalkit_code(tmp_path, monkeypatch):
+    """The code digest is computed from the package's files: a changed line of evalkit changes every key."""
+    from evalkit import build as build_module
+
+    package = tmp_path / "evalkit"
+    shutil.copytree(build_module.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build_module, "PACKAGE", package)
+    nb = tmp_path / "a.md"
+    nb.write_text("text")
+    params = parameters(2020, 2016, DATA, 1.0, 2.5)
+    key = Inputs.gather(params, DATA).key(nb)
+    assert Inputs.gather(params, DATA).key(nb) == key
+    (package / "classify.py").write_text((package / "classify.py").read_text().replace("_EPS = 1e-9", "_EPS = 0"))
+    assert Inputs.gather(params, DATA).key(nb) != key
+
+
+@pytest.mark.parametrize("package", ["numpy", "matplotlib", "pandas"])
+def test_gather_hashes_the_package_versions(tmp_path, monkeypatch, package):
+    """Another version of a package that computes or draws changes every key."""
+    from importlib import metadata
+
+    nb = tmp_path / "a.md"
+    nb.write_text("text")
+    params = parameters(2020, 2016, DATA, 1.0, 2.5)
+    key = Inputs.gather(params, DATA).key(nb)
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0.0-other" if name == package else real(name))
+    assert Inputs.gather(params, DATA).key(nb) != key
+
+
 def test_a_failed_notebook_does_not_discard_the_others(book):
     root, out = book
     edit(root, "kapittel", "1 / 0")

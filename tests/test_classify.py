@@ -54,10 +54,14 @@ def test_rule(delta, direction, rule, expected):
     assert colours[0] == expected
 
 
-def test_boundary_survives_binary_rounding():
-    # 0.3 - 0.2 - 0.1 style error: a computed 1.0000000000000009 pp is still "at the threshold"
-    delta = change(np.array([44.1]), np.array([45.1]), 1, "points")
+@pytest.mark.parametrize("a, b", [(7.3, 8.3), (1.2, 2.2), (31.7, 32.7)])
+def test_boundary_survives_binary_rounding(a, b):
+    # By hand each pair is exactly 1 percentage point apart, i.e. at the threshold: yellow ("større enn"
+    # 1 point is needed for green). In binary floating point the difference is a little above 1.
+    delta = change(np.array([a]), np.array([b]), 1, "points")
+    assert delta[0] > 1.0  # the rounding error the rule must absorb
     assert classify(delta, "up", "points")[0][0] == "yellow"
+    assert classify(-delta, "down", "points")[0][0] == "yellow"
 
 
 def test_thresholds_are_parameters():

@@ -20,6 +20,9 @@ MINUS = get_minus_sign_symbol("nb_NO")  # whatever CLDR says for bokmål
     (0.25, 1, "0,3"),
     (-0.04, 1, "0,0"),          # never "-0,0"
     (1234567.891, 1, f"1{NB}234{NB}567,9"),
+    (0.145, 2, "0,15"),         # the float 0.145 is 0.14499999999999999…: rounded as written, half up
+    (2.675, 2, "2,68"),         # likewise 2.67499999…
+    (1.005, 2, "1,01"),
 ])
 def test_number(value, decimals, expected):
     assert fmt.number(value, decimals) == expected

@@ -81,6 +81,48 @@ def test_open_sdg_bands_and_special_cases():
     assert trend.limit_coefficient(95, 100) == pytest.approx(1 - 0.95 ** 4.44)
 
 
+def test_trend_uses_the_compound_rate():
+    # 100 -> 103 over two years: (103/100) ** (1/2) - 1 = 1.4889 % a year, moderate progress; the simple
+    # average (3 % / 2 = 1.5 %) would reach the 1.5 % band of substantial progress.
+    value, status = trend.progress([100], [103], [2], ["up"])
+    assert value[0] == pytest.approx(0.0148892, abs=1e-6) and status[0] == "moderate_progress"
+
+
+def test_trend_flips_the_sign_for_a_negative_base():
+    # -10 -> -5 in a year for an indicator that should rise: (-5 / -10) - 1 = -50 %, times -1 for the
+    # negative base: +50 %, substantial progress (it rose); without the flip it would be deterioration.
+    value, status = trend.progress([-10], [-5], [1], ["up"])
+    assert value[0] == pytest.approx(0.5) and status[0] == "substantial_progress"
+    value, status = trend.progress([-10], [-20], [1], ["up"])
+    assert value[0] == pytest.approx(-1.0) and status[0] == "deterioration"
+
+
+def test_limit_rule_for_a_rising_share_indicator_31():
+    # Indicator 31 (recovery orientation): 67 % in 2017, 68 % in 2018 (Fafo 2019, tabell 7.1, line 1291).
+    # Growth 1/67 = 1.4925 % a year: below the 1.5 % band, so moderate far from a limit; near 100 % the
+    # bands shrink by 1 - 0.67 ** 4.44 = 0.8310, to 1.2466 %, and it is substantial progress.
+    assert trend.limit_coefficient(67, 100) == pytest.approx(0.8310, abs=1e-4)
+    assert trend.progress([67], [68], [1], ["up"])[1][0] == "moderate_progress"
+    views = compare_views(FRAMES, as_of=2018)
+    assert (views.loc[31, "from_value"], views.loc[31, "to_value"]) == (67, 68)
+    assert views.loc[31, "trend_status"] == "substantial_progress"
+
+
+def test_significance_level_is_honoured():
+    # 44 % -> 51 % of 420 municipalities each year: p = 0.042 (score test, see above): significant at
+    # 5 %, not at 1 %.
+    _, p = change_test([44], [420], [51], [420])
+    assert 0.04 < p[0] < 0.045
+    assert classify_significant(["green"], p, [True], alpha=0.05)[0][0] == "green"
+    assert classify_significant(["green"], p, [True], alpha=0.01)[0][0] == "yellow"
+
+
+def test_a_p_value_equal_to_alpha_is_not_significant():
+    # Significant means p < alpha (strictly); p = alpha is not.
+    colour, reason = classify_significant(["green", "red"], [0.05, 0.0499], [True, True], alpha=0.05)
+    assert list(colour) == ["yellow", "red"] and reason[0] == "not_significant"
+
+
 def test_compare_views_counts_from_the_data():
     views = compare_views(FRAMES, as_of=2020)
     assert len(views) == 85

@@ -66,7 +66,18 @@ def test_approximate_value_shown_not_classified():
     t = table("hovedmal1", as_of=2020)
     assert t.levels.at[37, 2020] == 70
     assert display_frame(t, VOCAB).set_index("Nr.").loc["37", "2020"] == "ca. 70\u00a0%"
-    assert t.colour(37, (2016, 2020)) == "grey"
+    # In the data every column beside an approximate value lacks the other year as well (37 has no 2016
+    # or 2019 value), so give 37 an exact 2019 value of 60 %: 60 -> ca. 70 % would be +10 points, green
+    # under the rule, but an approximate level is shown and never classified.
+    extra = OBS[(OBS["id"] == 37) & (OBS["year"] == 2017)].assign(year=2019, value=60.0)
+    t = indicator_table(CAT, pd.concat([OBS, extra], ignore_index=True), "hovedmal1", as_of=2020)
+    cell = t.changes.query("id == 37 and period == '2019–2020'").iloc[0]
+    assert (cell["from_value"], cell["to_value"]) == (60.0, 70.0)
+    assert (cell["colour"], cell["reason"]) == ("grey", "inexact")
+    # and an approximate value at the start of a span likewise (ca. 70 % in 2020 -> 80 % in 2021)
+    later = OBS[(OBS["id"] == 37) & (OBS["year"] == 2017)].assign(year=2021, value=80.0)
+    t = indicator_table(CAT, pd.concat([OBS, later], ignore_index=True), "hovedmal1", as_of=2021)
+    assert t.changes.query("id == 37 and period == '2020–2021'")[["colour", "reason"]].iloc[0].tolist() == ["grey", "inexact"]
 
 
 def test_all_tables_cover_every_active_indicator():
