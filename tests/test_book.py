@@ -98,14 +98,34 @@ def test_glued_numbers_equal_evalkit(built):
 
 
 def test_as_of_2018_reproduces_the_status_report(built):
+    """Every change cell of every chapter table in the 2018 edition shows what the third status report
+    prints (published_changes.csv), at the printed precision; the cells that do not follow from the
+    report's own levels are the ones errata.csv lists (their printed value is then what is wrong)."""
     as_of, html = built
     if as_of != 2018:
         pytest.skip("the 2018 edition only")
-    node = soup(html, page("ressursinnsats")).find("table", attrs={"data-area": "ressursinnsats"})
-    headers = [th.get_text(strip=True) for th in node.find("thead").find_all("th")]
-    assert headers[4:] == ["2016", "2017", "2018", "2016–2017", "2017–2018", "2016–2018"]
-    row4 = [td.get_text(" ", strip=True).replace("\u00a0", " ") for td in node.find("tbody").find_all("tr")[3].find_all("td")]
-    assert row4[0] == "4" and row4[-1] == "6,8 % ✓"
+    printed = {(int(r.id), r.period.replace("-", "–")): (r.printed if isinstance(r.printed, str) else "")
+               for r in FRAMES["published_changes"].itertuples()}
+    errata = {(int(r.id), r.what.removeprefix("change ").replace("-", "–")) for r in FRAMES["errata"].itertuples()
+              if isinstance(r.what, str) and r.what.startswith("change ") and r.id == r.id}
+    norm = lambda t: " ".join(t.replace("\u00a0", " ").replace("\u2212", "-").split())
+    compared, differ = 0, []
+    for area in VOCAB.areas:
+        node = soup(html, AREA_PAGE[area]).find("table", attrs={"data-area": area})
+        headers = [th.get_text(strip=True) for th in node.find("thead").find_all("th")]
+        assert headers[4:] == ["2016", "2017", "2018", "2016–2017", "2017–2018", "2016–2018"], area
+        for tr in node.find("tbody").find_all("tr"):
+            cells = [td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"])]
+            ident = int(cells[0])
+            for period in headers[7:]:
+                shown = norm(cells[headers.index(period)]).split(" ")
+                value = " ".join(t for t in shown if t not in SYMBOL and t not in ("*", "?"))
+                expected = norm(printed[(ident, period)]) or "N/A"
+                compared += 1
+                if value != expected and (ident, period) not in errata:
+                    differ.append((ident, period, value, expected))
+    assert compared == len(printed) == 255
+    assert not differ, differ
 
 
 def test_downloads_are_published(built):

@@ -192,9 +192,6 @@ class Chapter:
         last exact value within the chapter's years and their years, and, when the years differ, the
         change (``change``), the change in words (``move``: ``økte med …``) and its colour's name. Glue
         only the parts the paragraph uses. Returns the two years."""
-        unknown = set(parts) - set(self.SPAN_PARTS)
-        if unknown:
-            raise ValueError(f"glue_span: unknown part(s) {', '.join(sorted(unknown))}; one of {self.SPAN_PARTS}")
         y0, _ = self.first(ident, series)
         y1, _ = self.latest(ident, series)
         texts = {"first": lambda: self.level_text(ident, y0, series), "first_year": lambda: str(y0),
@@ -204,11 +201,8 @@ class Chapter:
             texts.update(change=lambda: self.change_text(delta, ident),
                          move=lambda: self.movement(ident, y0, y1, series)[0],
                          colour=lambda: self.colour_name(colour))
-        for part in parts or self.SPAN_PARTS:
-            if part in texts:
-                words.glue(f"{prefix}_{part}", texts[part]())
-            elif parts:
-                raise KeyError(f"indicator {ident} has one exact value in {self.base_year}-{self.as_of}: no {part}")
+        _glue_parts(prefix, texts, parts, self.SPAN_PARTS,
+                    f"indicator {ident} has one exact value in {self.base_year}-{self.as_of}")
         return y0, y1
 
     SUMMARY_PARTS = ("n_ind", "n_two", "n_single", "n_green", "n_yellow", "n_red")
@@ -218,18 +212,68 @@ class Chapter:
         active indicators the area has (``n_ind``), how many have two exact values (``n_two``) or fewer
         (``n_single``), and the colours from first to last exact value (``n_green``, ``n_yellow``,
         ``n_red``). Returns :meth:`overall` for the area."""
-        unknown = set(parts) - set(self.SUMMARY_PARTS)
-        if unknown:
-            raise ValueError(f"glue_area_summary: unknown part(s) {', '.join(sorted(unknown))}")
         overall = self.overall(area)
         two = overall[overall["to_value"].notna()]
         counts = two["colour"].astype(str).value_counts()
         texts = {"n_ind": fmt.number(len(overall)), "n_two": words.count_text(len(two)),
                  "n_single": words.count_text(len(overall) - len(two)),
                  **{f"n_{c}": words.count_text(int(counts.get(c, 0))) for c in ("green", "yellow", "red")}}
-        for part in parts or self.SUMMARY_PARTS:
-            words.glue(f"{prefix}_{part}", texts[part])
+        _glue_parts(prefix, texts, parts, self.SUMMARY_PARTS)
         return overall
+
+    def indicator_ids(self, status: str = "active", area: str | None = None) -> list[int]:
+        """The ids of the catalogue's indicators with *status* (``active`` or ``retired``), of one area
+        or of all, in ascending order: ``indicator_ids("retired", "hovedmal2")`` -> ``[40, 41]``."""
+        cat = self.catalogue
+        hit = cat[(cat["status"] == status) & ((cat["area"] == area) if area is not None else True)]
+        return sorted(int(i) for i in hit["id"])
+
+    def erratum_printed(self, what: str, *, document: str | None = None, ident: int | None = None) -> str:
+        """What a source printed, as ``errata.csv`` records it, for the erratum *what* of a document or
+        of an indicator: ``erratum_printed("text 2018", ident=69)``. Raises KeyError if there is not
+        exactly one such erratum."""
+        err = self.frames["errata"]
+        hit = err[(err["what"] == what) & ((err["document"] == document) if document is not None else True)
+                  & ((err["id"] == ident) if ident is not None else True)]
+        if len(hit) != 1:
+            raise KeyError(f"{len(hit)} errata {what!r} (document {document}, indicator {ident}), not one")
+        return str(hit["printed"].iloc[0])
+
+    def reported_statement(self, ident: int, kind: str) -> pd.Series:
+        """The final report's one statement of *kind* (``direction``, ``level_difference``,
+        ``annual_average``, ``total_change``) for an indicator: its row of ``reported_changes.csv``
+        (``text``, ``value``, ``value_decimals``, ``unit``, ``qualifier``, ``period``):
+        ``reported_statement(43, "direction")["text"]`` -> ``økt``. Raises KeyError if there is not
+        exactly one."""
+        rows = self.reported(ident)
+        hit = rows[rows["kind"] == kind]
+        if len(hit) != 1:
+            raise KeyError(f"{len(hit)} statements of kind {kind!r} for indicator {ident}, not one")
+        return hit.iloc[0]
+
+    def peak(self, ident: int, series: str = "main") -> tuple[int, float]:
+        """The year of the highest value of an indicator's series within the chapter's years (the
+        earliest on a tie; any qualifier), and that value: ``peak(92)`` -> ``(2018, 527.0)``."""
+        rows = self.series_rows(ident, series)
+        if rows.empty:
+            raise KeyError(f"no value for indicator {ident} ({series}) in {self.base_year}-{self.as_of}")
+        top = rows.loc[rows["value"].idxmax()]
+        return int(top["year"]), float(top["value"])
+
+    CHECK_PARTS = ("cells", "match", "mismatch")
+
+    def glue_published_check(self, prefix: str, *parts: str) -> pd.DataFrame:
+        """Glue ``<prefix>_<part>`` for each of *parts* (default all of :attr:`CHECK_PARTS`): how many
+        change cells the third status report prints (``cells``), how many of them follow from its own
+        printed levels at the printed precision (``match``) and how many do not (``mismatch``). Returns
+        :func:`evalkit.tables.check_published_changes`, one row per printed cell."""
+        from .tables import check_published_changes
+
+        check = check_published_changes(self.frames)
+        texts = {"cells": fmt.number(len(check)), "match": fmt.number(int(check["matches"].sum())),
+                 "mismatch": fmt.number(int((~check["matches"]).sum()))}
+        _glue_parts(prefix, texts, parts, self.CHECK_PARTS)
+        return check
 
     # -- figures.csv ----------------------------------------------------------------------------------
 
@@ -292,6 +336,22 @@ class Chapter:
         row = self.vocab.verdicts.loc[area]
         keys = {k for k in self.frames["figures"]["key"] if "{" + k + "}" in row["summary"]}
         return str(row["verdict"]), str(row["summary"]).format(**{k: self.figure_text(k) for k in keys})
+
+
+def _glue_parts(prefix: str, texts: dict, parts: tuple[str, ...], allowed: tuple[str, ...],
+                missing: str = "") -> None:
+    """Glue ``<prefix>_<part>`` for each of *parts* (all of *allowed* if none is named), from *texts*
+    (part -> text, or a function giving it). A named part that *texts* lacks is an error (*missing*
+    says why); an unnamed one is left out."""
+    unknown = set(parts) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown part(s) {', '.join(sorted(unknown))}; one of {', '.join(allowed)}")
+    for part in parts or allowed:
+        if part in texts:
+            text = texts[part]
+            words.glue(f"{prefix}_{part}", text() if callable(text) else text)
+        elif parts:
+            raise KeyError(f"{prefix}_{part}: {missing or 'not available'}")
 
 
 def setup(as_of: int = 2020, base_year: int = 2016, data_dir=None,

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .build import BOOK_SOURCES, PACKAGE, BuildError, BuildReport, NotebookCache, Plan, _put, parameters, stage_book
+from .build import BOOK_SOURCES, PACKAGE, BuildError, BuildReport, NotebookCache, Plan, parameters, stage_book
 
 
 def preview_folders(out: Path) -> tuple[Path, Path]:
@@ -37,12 +37,27 @@ def refresh_stage(*, root: Path, out: Path, as_of: int, base: int, data_dir: Pat
     src, _ = preview_folders(out)
     src.mkdir(parents=True, exist_ok=True)
     stage_book(plan, src, NotebookCache(out / "cache"), BuildReport(), jobs=jobs or os.cpu_count() or 1, log=log)
+    # Sphinx reads conf.py; jb writes it from the stage's _config.yml (execution off).
     jb = Path(sys.executable).with_name("jb")
     conf = subprocess.run([str(jb), "config", "sphinx", str(src)], capture_output=True, text=True)
-    if conf.returncode != 0:
-        raise BuildError(f"jb config sphinx failed:\n{conf.stderr[-2000:]}")
-    _put(src / "conf.py", conf.stdout.encode())
+    if conf.returncode != 0 or not (src / "conf.py").is_file():
+        raise BuildError(f"jb config sphinx failed:\n{conf.stdout[-2000:]}{conf.stderr[-2000:]}")
+    _add_local_extension_paths(src)
     return src
+
+
+def _add_local_extension_paths(src: Path) -> None:
+    """jb puts the folders of ``sphinx.local_extensions`` on ``sys.path`` when it builds, but the conf.py
+    it writes does not: add them, so that Sphinx alone finds the book's own extensions."""
+    import yaml
+
+    local = (yaml.safe_load((src / "_config.yml").read_text()).get("sphinx", {}) or {}).get("local_extensions") or {}
+    folders = sorted(set(local.values()))
+    if folders:
+        lines = ["", "import os, sys  # the folders of sphinx.local_extensions (added by evalkit.preview)",
+                 *[f"sys.path.insert(0, os.path.join(os.path.dirname(__file__), {folder!r}))" for folder in folders]]
+        with open(src / "conf.py", "a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
 
 
 def serve(*, root: Path, out: Path, host: str, port: int, stage_args: list[str], **stage) -> int:
