@@ -50,7 +50,7 @@ COMPUTE_PACKAGES = ["numpy", "pandas", "scipy", "statsmodels", "matplotlib", "ma
                     "babel", "frictionless", "ipykernel", "ipython", "papermill", "nbclient", "nbformat"]
 BOOK_PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "myst-parser", "sphinx-book-theme",
                  "pydata-sphinx-theme", "sphinxcontrib-bibtex"]
-CACHE_FORMAT = "evalkit-notebook-cache-1"
+CACHE_FORMAT = "evalkit-notebook-cache-2"  # an entry: a header line (format, checksum), then the notebook
 CACHE_ENTRIES = 120  # executed copies kept (about ten variants of every notebook), least recently used go
 CELL_TIMEOUT = 600  # seconds one cell may run
 IGNORED = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
@@ -176,31 +176,120 @@ def book_key(root: Path, notebook_keys: dict[str, str]) -> str:
 
 
 class NotebookCache:
-    """Executed notebooks by key, in ``<out>/cache``; written atomically, pruned least recently used."""
+    """Executed notebooks by key, in ``<out>/cache``, pruned least recently used.
+
+    An entry is one file, written atomically (a temporary file renamed into place): a header line with
+    the cache format and the SHA-256 of the notebook, then the notebook. Every entry is verified before
+    it is reused; one that is damaged (cut short by a full disk, changed by hand) or written in another
+    format is dropped, and :attr:`dropped` says which, so the notebook is executed again."""
+
+    SUFFIX = ".entry"
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self.dropped: list[str] = []  # keys of damaged entries found by get()
 
     def _path(self, key: str) -> Path:
-        return self.folder / f"{key}.ipynb"
+        return self.folder / f"{key}{self.SUFFIX}"
 
-    def get(self, key: str) -> Path | None:
+    def get(self, key: str) -> bytes | None:
+        """The executed notebook stored under *key*, verified; None if there is none or it is damaged."""
         path = self._path(key)
-        if not path.is_file():
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        header, _, notebook = raw.partition(b"\n")
+        try:
+            meta = json.loads(header)
+            ok = meta["format"] == CACHE_FORMAT and meta["sha256"] == hashlib.sha256(notebook).hexdigest()
+        except (ValueError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            path.unlink(missing_ok=True)
+            self.dropped.append(key)
             return None
         os.utime(path)  # recently used
-        return path
+        return notebook
 
     def put(self, key: str, executed: Path) -> None:
+        notebook = executed.read_bytes()
+        header = json.dumps({"format": CACHE_FORMAT, "sha256": hashlib.sha256(notebook).hexdigest()}).encode()
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        shutil.copyfile(executed, tmp)
+        tmp.write_bytes(header + b"\n" + notebook)
         os.replace(tmp, self._path(key))
 
     def prune(self, keep: int = CACHE_ENTRIES) -> None:
-        entries = sorted(self.folder.glob("*.ipynb"), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(self.folder.glob(f"*{self.SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[keep:]:
             old.unlink(missing_ok=True)
+        for other in self.folder.glob("*.ipynb"):  # entries of the earlier format
+            other.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# One build at a time per output folder, and no debris
+
+
+class BuildBusy(RuntimeError):
+    """Another build holds the output folder's lock (and the caller asked not to wait)."""
+
+
+class BuildLock:
+    """An exclusive lock on ``<out>/.build.lock`` (``flock``): held for the whole build, released by
+    the system when the process ends however it ends, so a lock left by a killed build is simply taken
+    over. The holder's pid is written into the file for the message of whoever waits."""
+
+    def __init__(self, out: Path, *, wait: bool = True, log=print):
+        self.path = out / ".build.lock"
+        self.wait, self.log = wait, log
+        self._fh = None
+
+    def __enter__(self) -> BuildLock:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "?"
+            if not self.wait:
+                fh.close()
+                raise BuildBusy(f"another build (pid {holder}) is running in {self.path.parent}") from None
+            self.log(f"another build (pid {holder}) is running in {self.path.parent}; waiting …")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        self._fh = fh
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import fcntl
+
+        fcntl.flock(self._fh, fcntl.LOCK_UN)
+        self._fh.close()
+
+
+def remove_debris(out: Path, log=print) -> list[str]:
+    """What killed builds leave in *out*: stages that are not the published one, half-made links and
+    cache files. Only called with the build lock held, so no live build owns any of it."""
+    published = (out / "html").resolve().parents[1] if (out / "html").is_symlink() else None
+    removed = []
+    for stage in out.glob("stage-*"):
+        if stage.is_dir() and stage.resolve() != published:
+            shutil.rmtree(stage, ignore_errors=True)
+            removed.append(stage.name)
+    for tmp in [*out.glob(".html-*"), *out.glob(".last-build.json.*"), *(out / "cache").glob(".*.tmp")]:
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp.name)
+    if removed:
+        log(f"removed what an interrupted build left: {', '.join(sorted(removed))}")
+    return removed
 
 
 MANIFEST = "evalkit-build.json"  # in a stage, beside its _build/html: the key of the book it holds
@@ -407,7 +496,9 @@ def _sync_sources(root: Path, stage: Path, skip: set[Path]) -> None:
 
 
 def _write_report(out: Path, report: BuildReport) -> None:
-    (out / "last-build.json").write_text(json.dumps(report.__dict__, indent=1, sort_keys=True) + "\n")
+    tmp = out / f".last-build.json.{os.getpid()}"
+    tmp.write_text(json.dumps(report.__dict__, indent=1, sort_keys=True) + "\n")
+    os.replace(tmp, out / "last-build.json")
 
 
 @dataclass
@@ -441,8 +532,10 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
     todo = []
     for nb, name in plan.names.items():
         hit = None if force else cache.get(plan.keys[nb])
-        if hit:
-            _put(plan.executed_path(stage, nb), hit.read_bytes())
+        if plan.keys[nb] in cache.dropped:
+            log(f"  the cache entry of {name} was damaged and is dropped; executing it again")
+        if hit is not None:
+            _put(plan.executed_path(stage, nb), hit)
             report.reused.append(name)
         else:
             todo.append(nb)
@@ -477,10 +570,11 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
 def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_dir: Path | None = None,
           root: Path | None = None, out: Path | None = None, force: bool = False,
           points_threshold: float = DEFAULT_POINTS_THRESHOLD,
-          relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD, log=print) -> Path:
+          relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD, wait: bool = True, log=print) -> Path:
     """Build the book in *root* (default: the current folder), executing only the notebooks whose key
     changed (all with *force*); return the published HTML folder. What was done is in
-    ``<out>/last-build.json``."""
+    ``<out>/last-build.json``. One build at a time per *out*: another waits for the lock (or, with
+    ``wait=False``, raises :class:`BuildBusy`); what an interrupted build left is removed first."""
     t0 = time.perf_counter()
     root = Path(root or Path.cwd()).resolve()
     if not (root / "_toc.yml").is_file():
@@ -489,8 +583,14 @@ def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_
     data_dir = Path(data_dir or root / "data").resolve()
     params = parameters(as_of, base, data_dir, points_threshold, relative_threshold)
     plan = Plan.make(root, data_dir, params)
-    report = BuildReport()
+    out.mkdir(parents=True, exist_ok=True)
+    with BuildLock(out, wait=wait, log=log):
+        return _build_locked(plan, out, t0, jobs=jobs, force=force, log=log)
 
+
+def _build_locked(plan: Plan, out: Path, t0: float, *, jobs: int | None, force: bool, log) -> Path:
+    report = BuildReport()
+    remove_debris(out, log)
     if not force and published_key(out) == plan.book:
         report.reused, report.up_to_date = sorted(plan.names.values()), True
         report.seconds = round(time.perf_counter() - t0, 3)
@@ -500,11 +600,11 @@ def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_
 
     from .data import validate
 
-    frames = validate(data_dir)  # raises before any notebook runs
+    frames = validate(plan.data_dir)  # raises before any notebook runs
     log(f"data valid: {len(frames['indicators'])} indicators, {len(frames['observations'])} observations")
-    out.mkdir(parents=True, exist_ok=True)
     cache = NotebookCache(out / "cache")
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=out))
+    stage.chmod(0o755)  # mkdtemp makes it private; the published book is for every reader of the folder
     try:
         stage_book(plan, stage, cache, report, jobs=jobs or os.cpu_count() or 1, force=force, log=log)
         log("running jb build (warnings are errors)")

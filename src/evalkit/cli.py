@@ -60,12 +60,15 @@ def cmd_table(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import BuildError, build
+    from .build import BuildBusy, BuildError, build
 
     try:
         build(as_of=args.as_of, base=args.base, jobs=args.jobs, data_dir=args.data, force=args.force,
-              root=args.root, out=args.out,
+              root=args.root, out=args.out, wait=not args.no_wait,
               points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
+    except BuildBusy as exc:
+        print(f"{exc}; not waiting (--no-wait)", file=sys.stderr)
+        return 2
     except data_mod.DataValidationError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -131,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     _book_args(p)
     p.add_argument("--force", action="store_true",
                    help="execute every notebook and rebuild even if nothing changed (ignore the cache)")
+    p.add_argument("--no-wait", action="store_true",
+                   help="if another build is running in the same output folder, exit with code 2 instead of waiting")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("preview", help="serve the book on localhost, rebuilt and reloaded on every save")

@@ -17,7 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .build import BOOK_SOURCES, PACKAGE, BuildError, BuildReport, NotebookCache, Plan, parameters, stage_book
+from .build import (BOOK_SOURCES, PACKAGE, BuildError, BuildLock, BuildReport, NotebookCache, Plan, parameters,
+                    stage_book)
 
 
 def preview_folders(out: Path) -> tuple[Path, Path]:
@@ -36,7 +37,9 @@ def refresh_stage(*, root: Path, out: Path, as_of: int, base: int, data_dir: Pat
     plan = Plan.make(root, data_dir, params)
     src, _ = preview_folders(out)
     src.mkdir(parents=True, exist_ok=True)
-    stage_book(plan, src, NotebookCache(out / "cache"), BuildReport(), jobs=jobs or os.cpu_count() or 1, log=log)
+    with BuildLock(out, log=log):  # shared with `make book`: one of them at a time uses the cache
+        stage_book(plan, src, NotebookCache(out / "cache"), BuildReport(), jobs=jobs or os.cpu_count() or 1,
+                   log=log)
     # Sphinx reads conf.py; jb writes it from the stage's _config.yml (execution off).
     jb = Path(sys.executable).with_name("jb")
     conf = subprocess.run([str(jb), "config", "sphinx", str(src)], capture_output=True, text=True)
