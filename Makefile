@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AS_OF  ?= 2020
 
-.PHONY: book preview test bench lock clean browser
+.PHONY: book preview test fuzz bench lock clean browser
 
 book: $(STAMP)
 	$(BIN)/evalkit build --as-of $(AS_OF)
@@ -19,6 +19,11 @@ preview: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The validation fuzz test with many more cases than `make test` runs (FUZZ_EXAMPLES=150 there).
+FUZZ_EXAMPLES ?= 3000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py
 
 # Build-speed benchmark (not part of the tests): prints one line per figure, writes benchmarks/results.json.
 RUNS ?= 3

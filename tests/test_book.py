@@ -147,6 +147,33 @@ def test_downloads_are_published(built):
         assert (html / "chapters" / href).resolve().is_file(), href
 
 
+def test_downloaded_csv_files_cannot_run_as_formulas(built):
+    """No text cell of a downloaded CSV starts with =, +, -, @, tab or CR: such cells get a ' in front
+    (the safe_downloads extension); everything else is the data package's file as it is."""
+    import csv
+    import json
+
+    _, html = built
+    descriptor = json.loads((ROOT_DATA / "datapackage.json").read_text())
+    text_columns = {r["path"]: {f["name"] for f in r["schema"]["fields"] if f["type"] == "string"}
+                    for r in descriptor["resources"]}
+    files = {p.name: p for p in (html / "_downloads").rglob("*.csv")}
+    assert set(files) == set(text_columns)
+    neutralised = 0
+    for name, path in files.items():
+        got = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+        want = list(csv.DictReader((ROOT_DATA / name).open(encoding="utf-8", newline="")))
+        assert len(got) == len(want), name
+        for g, w in zip(got, want):
+            for col in g:
+                if col in text_columns[name] and w[col].startswith(("=", "+", "-", "@", "\t", "\r")):
+                    assert g[col] == "'" + w[col], (name, col, g[col])
+                    neutralised += 1
+                else:
+                    assert g[col] == w[col], (name, col)
+    assert neutralised > 50  # the printed negative changes, the status symbols, "= Tabell 6.4" notes
+
+
 def test_bakgrunn_numbers_come_from_the_data(built):
     """The background chapter: the status figure and table of the 23 delmål, the funding figure, the
     survey's figures, and numbers in the prose equal to what the data gives."""

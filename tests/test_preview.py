@@ -63,10 +63,10 @@ def test_preview_serves_and_rebuilds_what_was_saved(preview):
     page = wait_for(f"{url}/chapters/kapittel.html", "første utgave", proc)
     assert "websocket-reload" in page  # sphinx-autobuild's script reloads the page after a rebuild
     cache = root / "_build" / "cache"
-    before = set(cache.glob("*.ipynb"))
+    before = set(cache.glob("*.entry"))
 
     set_code(root / "chapters" / "kapittel.md", "print('andre utgave')")
     wait_for(f"{url}/chapters/kapittel.html", "andre utgave", proc)
     # one new executed copy: the edited chapter's; the other chapter was not executed again
-    assert len(set(cache.glob("*.ipynb")) - before) == 1
+    assert len(set(cache.glob("*.entry")) - before) == 1
     assert "b" in (fetch(f"{url}/chapters/andre.html") or "")
