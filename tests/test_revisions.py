@@ -222,3 +222,40 @@ def test_the_first_rows_are_the_fixes_of_issue_12():
     defects = set(first["reason"].str.extractall(r"defects? (\d+)(?: and (\d+))?").stack().dropna().astype(int))
     assert defects == set(range(1, 12))
     assert first["location"].str.contains(r"line \d+|lines \d+").all()
+
+
+def test_the_log_as_a_reader_sees_it():
+    from evalkit import Vocabulary
+    from evalkit.revisions import changed_part, revision_counts, revision_table, revisions_by_file
+
+    frames = validate()
+    table = revision_table(frames, Vocabulary.from_frames(frames))
+    assert len(table) == len(frames["revisions"])
+    first = table.iloc[0]
+    assert (first["Dato"], first["Hva"], first["Endring"], first["Kilde"]) == (
+        "2026-12-02", "indikator 10, 2020: sted i kilden (observations.csv)", "p. text, line 876 → p. text, line 878",
+        "Fafo 2021, p. text, line 878")
+    rows = table.set_index("Hva")["Endring"]
+    assert rows["indikator 44: ønsket retning (indicators.csv)"] == "up → none"
+    assert rows["indikator 92, 2016–2020, gjennomsnitt per år: hele raden (reported_changes.csv)"] == \
+        "ny rad: verdi 9.2, enhet percent_per_year, kvalifikator exact"
+    assert rows["indikator 77, 2019: hele raden (observations.csv)"] == "fjernet: verdi 71, kvalifikator exact"
+    assert rows["utvalgsstørrelse for indikator 77, 2019: hele raden (sample_sizes.csv)"] == \
+        "fjernet: antall (n) 22000, kvalifikator approx"
+    # a long note shows only the part that changed
+    before, after = changed_part("a " * 50 + "line 1235). b", "a " * 50 + "line 1233). b")
+    assert before.startswith("…a a") and before.endswith("a line 1235). b") and len(before) < 40
+    assert after == before.replace("1235", "1233")
+    assert changed_part("short", "text") == ("short", "text")
+    # 40 rows in 37 rows of 6 files: 27 change a published field or a whole row (14 added, 11 removed)
+    assert revision_counts(frames) == {"rows": 40, "cells": 40, "records": 37, "files": 6, "published": 27,
+                                       "provenance": 13, "added": 14, "removed": 11}
+    by_file = revisions_by_file(frames).set_index("Fil")
+    assert by_file.loc["observations.csv"].tolist() == [9, 2, 7]
+    assert by_file["Rettelser"].sum() == 40
+
+
+def test_dates_in_bokmal():
+    from evalkit import fmt
+
+    assert fmt.date("2026-11-23") == "23. november 2026" and fmt.date("2026-12-02") == "2. desember 2026"

@@ -141,7 +141,7 @@ def describe_row(file: str, key: dict[str, str], vocab: Vocabulary) -> str:
     gjennomsnitt per år``, ``tallet «ind79_stated_level» (Fafo 2021, p. text, lines 682-683)``."""
     parts = []
     if "id" in key and key["id"]:
-        parts.append(f"indikator {key['id']}")
+        parts.append(("utvalgsstørrelse for " if file == "sample_sizes.csv" else "") + f"indikator {key['id']}")
     if "year" in key and file != "figures.csv":
         parts.append(key["year"])
     if key.get("series", "main") != "main":
@@ -189,9 +189,9 @@ def changed_part(old: str, new: str, context: int = 30, short: int = 80) -> tupl
 
 
 def revision_table(frames: dict[str, pd.DataFrame], vocab: Vocabulary) -> pd.DataFrame:
-    """The revision log as a reader follows it, oldest first: date, file, the row in words, the field's
-    label, old → new ("ny rad" and "fjernet" for whole rows), the reason and the source cited by the
-    document's label."""
+    """The revision log as a reader follows it, oldest first: date; what (the row in words, the field's
+    label and the file: ``indikator 10, 2020: sted i kilden (observations.csv)``); old → new ("ny rad"
+    and "fjernet" for whole rows); the reason; and the source cited by the document's label."""
     rows = []
     for r in frames["revisions"].itertuples():
         key = parse_key(r.key, _pk(r.file, frames))
@@ -205,10 +205,22 @@ def revision_table(frames: dict[str, pd.DataFrame], vocab: Vocabulary) -> pd.Dat
         else:
             before, after = changed_part(old, new)
             change = f"{before or '(tom)'} → {after or '(tom)'}"
-        rows.append({"Dato": str(r.date)[:10], "Fil": r.file, "Rad": describe_row(r.file, key, vocab),
-                     "Felt": vocab.label("field", r.field), "Endring": change, "Begrunnelse": r.reason,
+        what = f"{describe_row(r.file, key, vocab)}: {vocab.label('field', r.field)} ({r.file})"
+        rows.append({"Dato": str(r.date)[:10], "Hva": what, "Endring": change, "Begrunnelse": r.reason,
                      "Kilde": f"{vocab.document(r.document)}, {r.location}"})
-    return pd.DataFrame(rows, columns=["Dato", "Fil", "Rad", "Felt", "Endring", "Begrunnelse", "Kilde"])
+    return pd.DataFrame(rows, columns=["Dato", "Hva", "Endring", "Begrunnelse", "Kilde"])
+
+
+def revisions_by_file(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per corrected file, in the log's order: how many rows (``Rettelser``), how many change a published
+    field or a whole row (``Publiserte verdier``) and how many a source line, note or quote
+    (``Kilder og merknader``)."""
+    log = frames["revisions"]
+    published = [f == WHOLE_ROW or f in PUBLISHED_FIELDS.get(file, ()) for file, f in zip(log["file"], log["field"])]
+    counts = log.assign(published=published).groupby("file", sort=False)["published"].agg(["size", "sum"])
+    return pd.DataFrame({"Fil": counts.index, "Rettelser": counts["size"].to_numpy(),
+                         "Publiserte verdier": counts["sum"].astype(int).to_numpy(),
+                         "Kilder og merknader": (counts["size"] - counts["sum"]).astype(int).to_numpy()})
 
 
 def revision_counts(frames: dict[str, pd.DataFrame]) -> dict[str, int]:
@@ -231,5 +243,5 @@ def revision_counts(frames: dict[str, pd.DataFrame]) -> dict[str, int]:
     }
 
 
-__all__ = ["ReleaseUnavailable", "changed_part", "describe_row", "git_release", "last_release", "revision_counts", "revision_table",
+__all__ = ["ReleaseUnavailable", "changed_part", "describe_row", "git_release", "last_release", "revision_counts", "revision_table", "revisions_by_file",
            "unlogged_changes", "whole_row_text"]
