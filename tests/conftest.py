@@ -53,6 +53,8 @@ MINI = {
                            ["1", "1.1", "Redusere totalforbruket av alkohol", "++", DOC2, "p. text, lines 782-786", ""]],
     "survey2014.csv": [["table", "title", "row", "column", "value", "unit", "n", "document", "location", "note"],
                        ["Tabell 3.6", "Handlingsplan", "Ja", "Antall", "155", "count", "189", DOC3, "Tabell 3.6, line 1738", ""]],
+    "revisions.csv": [["date", "file", "key", "field", "old_value", "new_value", "reason", "document", "location"]],
+    "releases.csv": [["edition", "date", "commit", "note"]],
 }
 
 

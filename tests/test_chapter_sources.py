@@ -28,7 +28,7 @@ def test_every_page_is_in_one_folder_in_reading_order():
     numbers = [int(Path(n).name.split("_", 1)[0]) for n in names]
     assert numbers == sorted(numbers) == list(range(len(names))), names
     assert not list(ROOT.glob("chapters/*.ipynb")), "chapter sources are text notebooks, not .ipynb"
-    assert len(CHAPTERS) == 13 and all(is_text_notebook(p) for p in CHAPTERS)
+    assert len(CHAPTERS) == 15 and all(is_text_notebook(p) for p in CHAPTERS)
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)

@@ -6,6 +6,8 @@ and the traffic-light rule) -> :mod:`evalkit.tables` (the report's tables), besi
 :mod:`evalkit.book` (what a chapter imports: :mod:`~evalkit.chapter`, :mod:`~evalkit.words`,
 :mod:`~evalkit.htmltables`, :mod:`~evalkit.figures`) -> chapters -> book (:mod:`evalkit.build`).
 The words the book uses for the data's codes come from the data too (:mod:`evalkit.vocabulary`).
+Corrections after publication are logged in ``data/revisions.csv`` (:mod:`evalkit.revisions`), and
+:mod:`evalkit.editions` computes what differs between the 2018 and the final edition.
 """
 
 from .classify import COLOURS, change, classify, classify_frame

@@ -12,7 +12,9 @@ every problem found is reported at once, each naming the file, the line, the col
    that is not UTF-8;
 2. rules across files that a Table Schema cannot express (a share must lie in 0-100 because the
    indicator's unit is ``percent``; a count may not be negative; a percent indicator changes in points;
-   a retired indicator takes no observations; sample sizes are for shares).
+   a retired indicator takes no observations; sample sizes are for shares), and the revision log
+   (``revisions.csv``) against the files it corrects: each row names a file, a column and a row by its
+   primary key, and the last row for a cell holds what the file holds now.
 
 Only when a file passes is it read into a typed :class:`pandas.DataFrame`, indexed by file line.
 """
@@ -429,7 +431,7 @@ def _dir_and_path(path: str | Path | None, data_dir: str | Path | None, name: st
 
 # An indicator's level is never in a unit of changes.
 _CHANGE_UNITS = ("percent_per_year", "percentage_points")
-_NON_NEGATIVE = ("count", "nok_million", "nok_thousand", "rate_per_10000")
+_NON_NEGATIVE = ("count", "days", "nok_million", "nok_thousand", "rate_per_10000")
 
 
 def _catalogue_problems(cat: pd.DataFrame, path: Path) -> list[Problem]:
@@ -470,6 +472,157 @@ def _sample_size_problems(sizes: pd.DataFrame, catalogue: pd.DataFrame, path: Pa
     unit = sizes["id"].map(catalogue.set_index("id")["unit"])
     return [Problem(str(path), line, "id", f"indicator {row['id']} is not a share (unit {unit[line]}); "
                     "sample sizes are for shares") for line, row in sizes[unit != "percent"].iterrows()]
+
+
+# --------------------------------------------------------------------------------------------------
+# The revision log: revisions.csv against the files it corrects
+
+# The fields of each file a reader relies on: a change to one of them after publication needs a row in
+# revisions.csv (tests/test_revisions.py compares them with the last release). A whole-row revision
+# (field "*") writes the row as these fields, "field=value; field=value". Files not listed use every
+# column that is not part of the key.
+PUBLISHED_FIELDS = {
+    "indicators.csv": ("unit", "change", "direction", "status"),
+    "observations.csv": ("value", "qualifier"),
+    "reported_changes.csv": ("value", "unit", "qualifier"),
+    "figures.csv": ("value", "unit", "qualifier"),
+    "errata.csv": ("printed", "kind"),
+    "published_changes.csv": ("printed",),
+    "sample_sizes.csv": ("n", "qualifier"),
+    "significance_statements.csv": ("period", "statement"),
+    "survey2014.csv": ("value", "n"),
+    "plan2007_goals.csv": ("status",),
+}
+WHOLE_ROW = "*"
+LOG_FILES = ("revisions.csv", "releases.csv")
+
+
+def key_text(names, values) -> str:
+    """A row's primary key as the revision log writes it: ``id=10;year=2020;series=main``."""
+    return ";".join(f"{n}={v}" for n, v in zip(names, values))
+
+
+def parse_key(text: str, names) -> dict[str, str] | None:
+    """``id=10;year=2020;series=main`` -> ``{"id": "10", ...}`` for the key columns *names*, in their
+    order; None if the text does not name exactly those columns. A value may itself hold ";" (a
+    figure's year ``2017;2020``): a part starts only where one of *names* is followed by "="."""
+    import re
+
+    names = list(names)
+    pattern = "^" + ";".join(f"{re.escape(n)}=(.*)" for n in names) + "$"
+    m = re.match(pattern, text, flags=re.S)
+    return dict(zip(names, m.groups())) if m else None
+
+
+def published_fields(file: str, header: list[str], key: list[str]) -> tuple[str, ...]:
+    """The published fields of *file* (:data:`PUBLISHED_FIELDS`, else every non-key column)."""
+    return PUBLISHED_FIELDS.get(file, tuple(c for c in header if c not in key))
+
+
+def row_text(row: dict[str, str], fields) -> str:
+    """A whole row as a revision writes it: ``value=386; qualifier=exact``."""
+    return "; ".join(f"{f}={row.get(f, '')}" for f in fields)
+
+
+@dataclass
+class RawTable:
+    """A data file as text: its header, primary key and rows by key (every cell as written)."""
+
+    header: list[str]
+    key: list[str]
+    rows: dict[str, dict[str, str]]       # key_text -> column -> cell
+    lines: dict[str, int]                 # key_text -> file line
+
+    def value(self, key: str, field: str) -> str:
+        """A cell as written, "" if the row does not exist."""
+        return self.rows.get(key, {}).get(field, "")
+
+    def whole_row(self, key: str, file: str) -> str:
+        """The row as a whole-row revision writes it, "" if it does not exist."""
+        row = self.rows.get(key)
+        return "" if row is None else row_text(row, published_fields(file, self.header, self.key))
+
+
+def raw_table(text: str, key: list[str]) -> RawTable:
+    """Read a CSV text (a file of the package, now or at a release) as a :class:`RawTable`."""
+    parsed = _parse(text.lstrip("\ufeff"))
+    header = parsed.rows[0] if parsed.rows else []
+    rows, lines = {}, {}
+    for cells, line in zip(parsed.rows[1:], parsed.lines[1:]):
+        row = dict(zip(header, cells))
+        k = key_text(key, [row.get(c, "") for c in key])
+        rows[k], lines[k] = row, line
+    return RawTable(header, key, rows, lines)
+
+
+def _revision_problems(log: pd.DataFrame, path: Path, data_dir: Path, broken: set[str]) -> list[Problem]:
+    """Each row of the revision log names a file of the package, one of its columns (or * for the whole
+    row) and a row by the file's primary key; its old_value is the new_value of the previous row for
+    the same cell; and the last row for a cell holds what the file holds now."""
+    file = str(path)
+    resources = {r["path"]: r for r in _descriptor(data_dir)["resources"]}
+    tables: dict[str, RawTable] = {}
+    problems, last, checked = [], {}, []
+    for line, r in log.iterrows():
+        target, field, key = str(r["file"]), str(r["field"]), str(r["key"])
+        old = "" if pd.isna(r["old_value"]) else str(r["old_value"])
+        new = "" if pd.isna(r["new_value"]) else str(r["new_value"])
+        res = resources.get(target)
+        if res is None or target in LOG_FILES:
+            known = ", ".join(p for p in resources if p not in LOG_FILES)
+            problems.append(Problem(file, line, "file", f"{target!r} is not a file of the data package ({known})"))
+            continue
+        columns = [f["name"] for f in res["schema"]["fields"]]
+        pk = list(res["schema"].get("primaryKey", []))
+        if field != WHOLE_ROW and field not in columns:
+            problems.append(Problem(file, line, "field", f"{field!r} is not a column of {target} "
+                                    f"({', '.join(columns)}; or * for the whole row)"))
+            continue
+        if parse_key(key, pk) is None:
+            form = ";".join(f"{n}=…" for n in pk)
+            problems.append(Problem(file, line, "key", f"{key!r} does not name the primary key of {target}: "
+                                    f"write {form}"))
+            continue
+        if old == new:
+            problems.append(Problem(file, line, "new_value", f"old_value and new_value are the same ({new!r}): "
+                                    "nothing changed"))
+            continue
+        if field == WHOLE_ROW and old and new:
+            problems.append(Problem(file, line, "field", "a whole-row revision (*) adds a row (empty old_value) "
+                                    "or removes one (empty new_value)"))
+            continue
+        cell = (target, key, field)
+        if cell in last and last[cell][1] != old:
+            prev_line, prev_new = last[cell]
+            problems.append(Problem(file, line, "old_value", f"{old!r} is not the new_value of the earlier "
+                                    f"revision of this cell in line {prev_line} ({prev_new!r})"))
+        last[cell] = (line, new)
+        checked.append(cell)
+    for target, key, field in dict.fromkeys(checked):
+        if resources[target]["name"] in broken:
+            continue  # the file itself is wrong, and reported as such
+        if target not in tables:
+            pk = list(resources[target]["schema"].get("primaryKey", []))
+            tables[target] = raw_table((data_dir / target).read_text(encoding="utf-8"), pk)
+        table, (line, new) = tables[target], last[(target, key, field)]
+        if field == WHOLE_ROW:
+            now = table.whole_row(key, target)
+            if not new and now:
+                problems.append(Problem(file, line, "new_value", f"the row was removed, but {target} still has it "
+                                        f"(line {table.lines[key]})"))
+            elif new and not now:
+                problems.append(Problem(file, line, "new_value", f"the row was added, but {target} has no row {key}"))
+            elif new and new != now:
+                problems.append(Problem(file, line, "new_value", f"{new!r} is not the row as {target} holds it now "
+                                        f"({now!r})"))
+            continue
+        now = table.value(key, field)
+        if key not in table.rows and new:
+            problems.append(Problem(file, line, "new_value", f"{target} has no row {key}"))
+        elif now != new:
+            problems.append(Problem(file, line, "new_value", f"{new!r} is not what {target} holds now ({now!r}, "
+                                    f"line {table.lines[key]})"))
+    return problems
 
 
 def load_catalogue(path: str | Path | None = None, *, data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -540,6 +693,12 @@ def validate(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
         except DataValidationError as exc:
             problems += exc.problems
             broken.add(name)
+    if "revisions" in frames:
+        res = resource_descriptor("revisions", data_dir)
+        found = _revision_problems(frames["revisions"], data_dir / res["path"], data_dir, broken)
+        if found:
+            problems += found
+            del frames["revisions"]
     if problems:
         raise DataValidationError(problems)
     return frames

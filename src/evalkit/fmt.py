@@ -7,6 +7,7 @@ Babel's default half-to-even.
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import math
 
@@ -70,6 +71,13 @@ def _decimals_of(value) -> int:
     """The number of decimals a float needs (at most 2): 3.41 -> 2, 2.0 -> 0, 5.3 -> 1."""
     d = decimal.Decimal(repr(float(value))).normalize()
     return min(max(-d.as_tuple().exponent, 0), 2)
+
+
+def date(value) -> str:
+    """An ISO date in bokmål: ``2026-11-23`` -> ``23. november 2026``."""
+    from babel.dates import format_date
+
+    return format_date(datetime.date.fromisoformat(str(value)[:10]), format="d. MMMM y", locale=LOCALE)
 
 
 def change(value, rule: str, decimals: int = 1) -> str:

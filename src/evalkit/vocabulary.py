@@ -1,6 +1,6 @@
 """The book's words for the data's codes, read from the data package: area names, how each source
 document is cited, the bokmål labels of units, directions, types, qualifiers, errata kinds, colours,
-trend statuses and series, and the evaluators' verdict per area.
+trend statuses, stated changes and data columns, the series, and the evaluators' verdict per area.
 
 All of it lives in ``data/`` as validated tables (``areas.csv``, ``documents.csv``, ``labels_*.csv``,
 ``series.csv``, ``verdicts.csv``) that the data files refer to by foreign keys; nothing here is typed
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 # The label vocabularies of the package: ``labels_<name>.csv``, each ``code`` -> ``label`` (+ extras).
-LABEL_VOCABULARIES = ("unit", "direction", "type", "qualifier", "errata_kind", "colour", "trend_status")
+LABEL_VOCABULARIES = ("unit", "direction", "type", "qualifier", "errata_kind", "colour", "trend_status",
+                      "reported_kind", "field")
 
 
 @dataclass(frozen=True)
