@@ -138,15 +138,16 @@ def test_indicator_ids_by_status_and_area(ch):
 
 
 def test_erratum_printed_by_document_or_indicator(ch):
-    # errata.csv line 23 and 24 (Helsedirektoratet 2012), line 13 (indicator 69)
+    # errata.csv line 24 (Helsedirektoratet 2012), line 15 (indicator 69)
     assert ch.erratum_printed("text start of the strengthening", document=DOC2) == "Siden 2005 (Sammendrag)"
-    assert ch.erratum_printed("text total strengthening", document=DOC2) == "mer enn 1 milliard kroner"
-    assert ch.erratum_printed("text 2018", ident=69) == "Syv av ti kommuner"
+    assert ch.erratum_printed("text 2020", ident=69) == "64 prosent, dvs. en liten økning"
+    with pytest.raises(KeyError):  # "mer enn 1 milliard" agrees with 1,035 billion price-adjusted: no erratum
+        ch.erratum_printed("text total strengthening", document=DOC2)
 
 
 def test_erratum_printed_wants_exactly_one(ch):
     with pytest.raises(KeyError):
-        ch.erratum_printed("text 2018")                      # indicators 57 and 69 (lines 13 and 21)
+        ch.erratum_printed("text 2020")                      # indicators 32, 38, 45, 68, 69, 92, 46
     with pytest.raises(KeyError):
         ch.erratum_printed("total Totalt", document="003_33156e0f2a1e4cc6.txt")  # four tables (lines 28-31)
     with pytest.raises(KeyError):
@@ -229,8 +230,8 @@ def test_peak_keeps_to_the_edition(ch, ch2018):
 def test_peak_of_another_series_counts_approximate_values(ch):
     # lines 45 and 47: indicator 15 in BrukerPlan's new sample is 5 (2017) and 4 (2020)
     assert ch.peak(15, "brukerplan_2020_sample") == (2017, 5.0)
-    # line 183: indicator 79 has one approximate value in the new sample, ca. 20 (2020)
-    assert ch.peak(79, "brukerplan_2020_sample") == (2020, 20.0)
+    # indicator 37: 56 % (2017, exact) and ca. 70 % (2020, approximate): the approximate value counts
+    assert ch.peak(37) == (2020, 70.0)
 
 
 def test_peak_without_values_raises(ch):
