@@ -59,13 +59,13 @@ def cmd_table(args) -> int:
     return 0
 
 
-def cmd_build(args) -> int:
-    from .build import BuildBusy, BuildError, build
+def _run(action, failure: str) -> int:
+    """Run *action* (a build or the preview); turn the ways it can fail into a message and an exit code:
+    2 when another build holds the lock (--no-wait), 1 for bad data or a failed build."""
+    from .build import BuildBusy, BuildError
 
     try:
-        build(as_of=args.as_of, base=args.base, jobs=args.jobs, data_dir=args.data, force=args.force,
-              root=args.root, out=args.out, wait=not args.no_wait,
-              points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
+        return action() or 0
     except BuildBusy as exc:
         print(f"{exc}; not waiting (--no-wait)", file=sys.stderr)
         return 2
@@ -73,34 +73,34 @@ def cmd_build(args) -> int:
         print(exc, file=sys.stderr)
         return 1
     except BuildError as exc:
-        print(f"build failed; the published book is unchanged.\n{exc}", file=sys.stderr)
+        print(f"{failure}\n{exc}", file=sys.stderr)
         return 1
-    return 0
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    return _run(lambda: build(as_of=args.as_of, base=args.base, jobs=args.jobs, data_dir=args.data, force=args.force,
+                              root=args.root, out=args.out, wait=not args.no_wait,
+                              points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
+                and None, "build failed; the published book is unchanged.")
 
 
 def cmd_preview(args) -> int:
-    from .build import BuildError
     from .preview import refresh_stage, serve
 
     root = (args.root or Path.cwd()).resolve()
     out = (args.out or root / "_build").resolve()
     stage = dict(as_of=args.as_of, base=args.base, data_dir=args.data, jobs=args.jobs,
                  points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
-    try:
-        if args.stage_only:
-            refresh_stage(root=root, out=out, **stage)
-            return 0
-        stage_args = ["--as-of", str(args.as_of), "--base", str(args.base),
-                      "--points-threshold", str(args.points_threshold),
-                      "--relative-threshold", str(args.relative_threshold),
-                      *(["--data", str(args.data.resolve())] if args.data else [])]
-        return serve(root=root, out=out, host=args.host, port=args.port, stage_args=stage_args, **stage)
-    except data_mod.DataValidationError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    except BuildError as exc:
-        print(f"preview failed:\n{exc}", file=sys.stderr)
-        return 1
+    if args.stage_only:
+        return _run(lambda: refresh_stage(root=root, out=out, **stage) and None, "preview failed:")
+    stage_args = ["--as-of", str(args.as_of), "--base", str(args.base),
+                  "--points-threshold", str(args.points_threshold),
+                  "--relative-threshold", str(args.relative_threshold),
+                  *(["--data", str(args.data.resolve())] if args.data else [])]
+    return _run(lambda: serve(root=root, out=out, host=args.host, port=args.port, stage_args=stage_args, **stage),
+                "preview failed:")
 
 
 def _book_args(p: argparse.ArgumentParser) -> None:
