@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AS_OF  ?= 2020
 
-.PHONY: book preview test fuzz bench lock clean browser
+.PHONY: book preview test fuzz mutate bench lock clean browser
 
 book: $(STAMP)
 	$(BIN)/evalkit build --as-of $(AS_OF)
@@ -24,6 +24,13 @@ test: $(STAMP) browser
 FUZZ_EXAMPLES ?= 3000
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py
+
+# Mutation testing (mutmut, configured in pyproject.toml) of classify, trend, significance, views, fmt,
+# tables and keys against the fast tests; prints the killed/survived counts per module. Not in `make test`.
+mutate: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run || true
+	$(BIN)/python benchmarks/mutation_scores.py
 
 # Build-speed benchmark (not part of the tests): prints one line per figure, writes benchmarks/results.json.
 RUNS ?= 3

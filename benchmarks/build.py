@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import psutil
 
-from evalkit.build import BOOK_SOURCES
+from evalkit.keys import BOOK_SOURCES
 from evalkit.classify import classify_frame
 from evalkit.data import load_catalogue
 

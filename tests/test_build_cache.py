@@ -2,13 +2,12 @@
 
 import json
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from evalkit.build import BuildError, Inputs, build, parameters
+from evalkit.build import BuildError, build
 
 from .conftest import DATA, published_state, set_code, tiny_book
 
@@ -104,49 +103,6 @@ def test_changed_parameters_execute_and_earlier_ones_are_reused(book):
 def test_force_executes_everything(book):
     root, out = book
     assert len(run(root, out, force=True)["executed"]) == 2
-
-
-def test_the_key_covers_source_parameters_data_code_and_packages(tmp_path):
-    nb = tmp_path / "a.ipynb"
-    nb.write_text("{}")
-    inputs = Inputs.gather(parameters(2020, 2016, DATA, 1.0, 2.5), DATA)
-    key = inputs.key(nb)
-    assert inputs.key(nb) == key
-    assert Inputs.gather(parameters(2018, 2016, DATA, 1.0, 2.5), DATA).key(nb) != key
-    for changed in ("data", "code", "environment"):
-        assert replace(inputs, **{changed: "0" * 64}).key(nb) != key, changed
-    nb.write_text("{ }")
-    assert inputs.key(nb) != key
-
-
-def test_gather_hashes_the_evalkit_code(tmp_path, monkeypatch):
-    """The code digest is computed from the package's files: a changed line of evalkit changes every key."""
-    from evalkit import build as build_module
-
-    package = tmp_path / "evalkit"
-    shutil.copytree(build_module.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(build_module, "PACKAGE", package)
-    nb = tmp_path / "a.md"
-    nb.write_text("text")
-    params = parameters(2020, 2016, DATA, 1.0, 2.5)
-    key = Inputs.gather(params, DATA).key(nb)
-    assert Inputs.gather(params, DATA).key(nb) == key
-    (package / "classify.py").write_text((package / "classify.py").read_text().replace("_EPS = 1e-9", "_EPS = 0"))
-    assert Inputs.gather(params, DATA).key(nb) != key
-
-
-@pytest.mark.parametrize("package", ["numpy", "matplotlib", "pandas"])
-def test_gather_hashes_the_package_versions(tmp_path, monkeypatch, package):
-    """Another version of a package that computes or draws changes every key."""
-    from importlib import metadata
-
-    nb = tmp_path / "a.md"
-    nb.write_text("text")
-    params = parameters(2020, 2016, DATA, 1.0, 2.5)
-    key = Inputs.gather(params, DATA).key(nb)
-    real = metadata.version
-    monkeypatch.setattr(metadata, "version", lambda name: "0.0.0-other" if name == package else real(name))
-    assert Inputs.gather(params, DATA).key(nb) != key
 
 
 def test_a_failed_notebook_does_not_discard_the_others(book):

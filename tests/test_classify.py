@@ -67,14 +67,17 @@ def test_boundary_survives_binary_rounding(a, b):
 def test_thresholds_are_parameters():
     assert classify(np.array([1.5]), "up", "points", points_threshold=2.0)[0][0] == "yellow"
     assert classify(np.array([3.0]), "up", "relative", relative_threshold=5.0)[0][0] == "yellow"
+    # below the default but above a lower threshold: +0,8 points with a 0,5 threshold is green, -0,8 red
+    colours, reasons = classify(np.array([0.8, -0.8, 0.3]), "up", "points", points_threshold=0.5)
+    assert list(colours) == ["green", "red", "yellow"] and list(reasons) == ["", "", ""]
 
 
 def test_grey_reasons():
-    colours, reasons = classify(np.array([5.0, 5.0, 5.0, np.nan]), "up", "points",
-                                exact=np.array([True, False, True, True]),
-                                comparable=np.array([True, True, False, True]))
-    assert list(colours) == ["green", "grey", "grey", "grey"]
-    assert list(reasons) == ["", "inexact", "series_break", "missing"]
+    colours, reasons = classify(np.array([5.0, 5.0, 5.0, np.nan, 0.5]), "up", "points",
+                                exact=np.array([True, False, True, True, True]),
+                                comparable=np.array([True, True, False, True, True]))
+    assert list(colours) == ["green", "grey", "grey", "grey", "yellow"]
+    assert list(reasons) == ["", "inexact", "series_break", "missing", ""]  # only grey has a reason
 
 
 def test_approximate_values_never_classified():

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from evalkit.build import BOOK_SOURCES, pages
+from evalkit.build import pages
+from evalkit.keys import BOOK_SOURCES
 
 from .conftest import ROOT
 

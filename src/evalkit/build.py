@@ -36,24 +36,14 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
+from .keys import BOOK_SOURCES, CACHE_FORMAT, Inputs, _files, book_key
 
-PACKAGE = Path(__file__).resolve().parent
-# What the book is made of: the pages (chapters/, text notebooks among them) and what Jupyter Book reads.
-BOOK_SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_static", "_ext", "_locale", "data"]
 TEXT_NOTEBOOK = ".md"  # a page with a jupytext header (see is_text_notebook)
-# Packages whose version can change a notebook's output, and those that turn notebooks into HTML.
-COMPUTE_PACKAGES = ["numpy", "pandas", "scipy", "statsmodels", "matplotlib", "matplotlib-inline", "seaborn",
-                    "babel", "frictionless", "ipykernel", "ipython", "papermill", "nbclient", "nbformat"]
-BOOK_PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "myst-parser", "sphinx-book-theme",
-                 "pydata-sphinx-theme", "sphinxcontrib-bibtex"]
-CACHE_FORMAT = "evalkit-notebook-cache-2"  # an entry: a header line (format, checksum), then the notebook
 CACHE_ENTRIES = 120  # executed copies kept (about ten variants of every notebook), least recently used go
 CELL_TIMEOUT = 600  # seconds one cell may run
-IGNORED = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
 
 
 class BuildError(RuntimeError):
@@ -112,67 +102,6 @@ def read_notebook(path: Path):
 def parameters(as_of: int, base: int, data_dir: Path, points_threshold: float, relative_threshold: float) -> dict:
     return {"as_of": as_of, "base_year": base, "data_dir": str(data_dir),
             "points_threshold": points_threshold, "relative_threshold": relative_threshold}
-
-
-# --------------------------------------------------------------------------------------------------
-# Keys
-
-
-def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    return sorted(p for p in path.rglob("*") if p.is_file() and not IGNORED & set(p.parts))
-
-
-def tree_digest(paths: list[Path], base: Path) -> str:
-    """A hash of the files under *paths*: their names relative to *base* and their bytes."""
-    h = hashlib.sha256()
-    for top in paths:
-        for f in _files(top) if top.exists() else []:
-            h.update(f.relative_to(base).as_posix().encode() + b"\0")
-            h.update(hashlib.sha256(f.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def versions_digest(packages: list[str]) -> str:
-    found = []
-    for name in packages:
-        try:
-            found.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name} absent")
-    return hashlib.sha256("\n".join([sys.version, *found]).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """Everything besides its own source that a notebook's output depends on, as digests."""
-
-    params: dict
-    data: str
-    code: str
-    environment: str
-
-    @classmethod
-    def gather(cls, params: dict, data_dir: Path) -> Inputs:
-        return cls(params, tree_digest([data_dir], data_dir), tree_digest([PACKAGE], PACKAGE),
-                   versions_digest(COMPUTE_PACKAGES))
-
-    def key(self, notebook: Path) -> str:
-        h = hashlib.sha256(CACHE_FORMAT.encode())
-        for part in (notebook.read_bytes(), json.dumps(self.params, sort_keys=True).encode(),
-                     self.data.encode(), self.code.encode(), self.environment.encode()):
-            h.update(hashlib.sha256(part).digest())
-        return h.hexdigest()
-
-
-def book_key(root: Path, notebook_keys: dict[str, str]) -> str:
-    """The whole book's key: its notebooks' keys, its other sources and the book tools' versions."""
-    h = hashlib.sha256(CACHE_FORMAT.encode())
-    h.update(json.dumps(notebook_keys, sort_keys=True).encode())
-    h.update(tree_digest([root / name for name in BOOK_SOURCES], root).encode())
-    h.update(versions_digest(BOOK_PACKAGES).encode())
-    return h.hexdigest()
 
 
 class NotebookCache:

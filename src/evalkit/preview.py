@@ -17,8 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .build import (BOOK_SOURCES, PACKAGE, BuildError, BuildLock, BuildReport, NotebookCache, Plan, parameters,
-                    stage_book)
+from .build import BuildError, BuildLock, BuildReport, NotebookCache, Plan, parameters, stage_book
+from .keys import BOOK_SOURCES, PACKAGE
 
 
 def preview_folders(out: Path) -> tuple[Path, Path]:

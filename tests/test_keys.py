@@ -1,0 +1,78 @@
+"""The content keys (evalkit.keys): a notebook's key changes with its source, the build's parameters,
+the data, the evalkit code and the versions of the packages that compute and draw, and with nothing
+else (a time stamp, say). Fast: no build; what `make mutate` runs against evalkit/keys.py."""
+
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from evalkit import keys
+from evalkit.build import parameters
+from evalkit.keys import Inputs, book_key
+
+from .conftest import DATA, ROOT
+
+
+def test_the_key_covers_source_parameters_data_code_and_packages(tmp_path):
+    nb = tmp_path / "a.ipynb"
+    nb.write_text("{}")
+    inputs = Inputs.gather(parameters(2020, 2016, DATA, 1.0, 2.5), DATA)
+    key = inputs.key(nb)
+    assert inputs.key(nb) == key
+    assert Inputs.gather(parameters(2018, 2016, DATA, 1.0, 2.5), DATA).key(nb) != key
+    for changed in ("data", "code", "environment"):
+        assert replace(inputs, **{changed: "0" * 64}).key(nb) != key, changed
+    nb.write_text("{ }")
+    assert inputs.key(nb) != key
+
+
+def test_gather_hashes_the_evalkit_code(tmp_path, monkeypatch):
+    """The code digest is computed from the package's files: a changed line of evalkit changes every key."""
+    package = tmp_path / "evalkit"
+    shutil.copytree(keys.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(keys, "PACKAGE", package)
+    nb = tmp_path / "a.md"
+    nb.write_text("text")
+    params = parameters(2020, 2016, DATA, 1.0, 2.5)
+    key = Inputs.gather(params, DATA).key(nb)
+    assert Inputs.gather(params, DATA).key(nb) == key
+    (package / "classify.py").write_text((package / "classify.py").read_text().replace("_EPS = 1e-9", "_EPS = 0"))
+    assert Inputs.gather(params, DATA).key(nb) != key
+
+
+@pytest.mark.parametrize("package", ["numpy", "matplotlib", "pandas"])
+def test_gather_hashes_the_package_versions(tmp_path, monkeypatch, package):
+    """Another version of a package that computes or draws changes every key."""
+    from importlib import metadata
+
+    nb = tmp_path / "a.md"
+    nb.write_text("text")
+    params = parameters(2020, 2016, DATA, 1.0, 2.5)
+    key = Inputs.gather(params, DATA).key(nb)
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0.0-other" if name == package else real(name))
+    assert Inputs.gather(params, DATA).key(nb) != key
+
+
+def test_a_time_stamp_changes_no_key(tmp_path):
+    import os
+
+    nb = tmp_path / "a.md"
+    nb.write_text("text")
+    inputs = Inputs.gather(parameters(2020, 2016, DATA, 1.0, 2.5), DATA)
+    key = inputs.key(nb)
+    os.utime(nb, (1, 1))
+    assert inputs.key(nb) == key
+
+
+def test_the_book_key_covers_its_other_sources_and_notebook_keys(tmp_path):
+    book = tmp_path / "book"
+    for name in ("_config.yml", "_toc.yml", "references.bib"):
+        (book / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, book / name)
+    key = book_key(book, {"chapters/a.md": "1"})
+    assert book_key(book, {"chapters/a.md": "1"}) == key
+    assert book_key(book, {"chapters/a.md": "2"}) != key
+    (book / "references.bib").write_text((book / "references.bib").read_text() + "\n% edited\n")
+    assert book_key(book, {"chapters/a.md": "1"}) != key
