@@ -24,7 +24,7 @@ from .conftest import DATA, published_state, set_code, tiny_book
 pytestmark = pytest.mark.book
 
 SEED = int(os.environ.get("FAULT_SEED", "20261202"))
-KILLS = int(os.environ.get("FAULT_KILLS", "4"))
+KILLS = int(os.environ.get("FAULT_KILLS", "3"))
 BUILD = [sys.executable, "-m", "evalkit.cli", "build", "--data", str(DATA)]
 
 
