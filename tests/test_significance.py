@@ -81,6 +81,20 @@ def test_open_sdg_bands_and_special_cases():
     assert trend.limit_coefficient(95, 100) == pytest.approx(1 - 0.95 ** 4.44)
 
 
+def test_readings_broadcast_a_scalar_against_arrays():
+    # one base, three current values, a year: +2 % substantial, +1 % moderate, -1 % deterioration
+    assert list(trend.progress(100, [102, 101, 99], 1, "up")[1]) == [
+        "substantial_progress", "moderate_progress", "deterioration"]
+    # one current value over one and two years: 2 % a year, then (1,02) ** (1/2) - 1 = 0,995 % a year
+    assert list(trend.progress([100, 100], 102, [1, 2], "up")[1]) == ["substantial_progress", "moderate_progress"]
+    # Wilson intervals of 50 % for n = 100 and 400, by hand: 50 -+ 1,96/(1 + 1,96^2/n) * sqrt(0,25/n + 1,96^2/(4n^2))
+    low, high = wilson_interval(50, [100, 400])
+    assert low == pytest.approx([40.383, 45.123], abs=0.01) and high == pytest.approx([59.617, 54.877], abs=0.01)
+    # one first share against two sizes: the same difference is significant only with the larger sample
+    _, p = change_test(40, [400, 100], 47, [400, 100])
+    assert p[0] < 0.05 < p[1]
+
+
 def test_trend_uses_the_compound_rate():
     # 100 -> 103 over two years: (103/100) ** (1/2) - 1 = 1.4889 % a year, moderate progress; the simple
     # average (3 % / 2 = 1.5 %) would reach the 1.5 % band of substantial progress.
