@@ -104,6 +104,14 @@ def parameters(as_of: int, base: int, data_dir: Path, points_threshold: float, r
             "points_threshold": points_threshold, "relative_threshold": relative_threshold}
 
 
+def _write_atomically(path: Path, data: bytes, tmp: Path) -> None:
+    """Write *data* to *path* through *tmp* and a rename, so that a reader (or a killed build) sees the
+    old file or the new one, never half of one. *tmp* is named so that remove_debris finds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 class NotebookCache:
     """Executed notebooks by key, in ``<out>/cache``, pruned least recently used.
 
@@ -144,10 +152,7 @@ class NotebookCache:
     def put(self, key: str, executed: Path) -> None:
         notebook = executed.read_bytes()
         header = json.dumps({"format": CACHE_FORMAT, "sha256": hashlib.sha256(notebook).hexdigest()}).encode()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(header + b"\n" + notebook)
-        os.replace(tmp, self._path(key))
+        _write_atomically(self._path(key), header + b"\n" + notebook, self.folder / f".{key}.{os.getpid()}.tmp")
 
     def prune(self, keep: int = CACHE_ENTRIES) -> None:
         entries = sorted(self.folder.glob(f"*{self.SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -425,9 +430,8 @@ def _sync_sources(root: Path, stage: Path, skip: set[Path]) -> None:
 
 
 def _write_report(out: Path, report: BuildReport) -> None:
-    tmp = out / f".last-build.json.{os.getpid()}"
-    tmp.write_text(json.dumps(report.__dict__, indent=1, sort_keys=True) + "\n")
-    os.replace(tmp, out / "last-build.json")
+    _write_atomically(out / "last-build.json", (json.dumps(report.__dict__, indent=1, sort_keys=True) + "\n").encode(),
+                      out / f".last-build.json.{os.getpid()}")
 
 
 @dataclass

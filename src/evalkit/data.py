@@ -100,6 +100,15 @@ def resource_descriptor(name: str, data_dir: Path | None = None) -> dict:
     raise KeyError(f"{data_dir / DESCRIPTOR}: no resource named {name!r}")
 
 
+def resource_for_file(file: str, data_dir: Path | None = None) -> dict:
+    """The descriptor of the resource stored in *file* (``observations.csv``)."""
+    data_dir = Path(data_dir or default_data_dir()).resolve()
+    for res in _descriptor(data_dir)["resources"]:
+        if res["path"] == file:
+            return res
+    raise KeyError(f"{data_dir / DESCRIPTOR}: no resource is stored in {file!r}")
+
+
 def _references(res: dict) -> set[str]:
     """The other resources *res* refers to by foreign keys."""
     return {fk["reference"]["resource"] for fk in res["schema"].get("foreignKeys", [])} - {"", res["name"]}

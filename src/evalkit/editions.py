@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
-from .classify import classify_frame
+from . import fmt
 from .data import WHOLE_ROW, parse_key
-from .tables import AreaTable, indicator_table, period_label
+from .tables import all_tables, period_label
 
 STATUS_EDITION, FINAL_EDITION = 2018, 2020
 
@@ -53,32 +52,19 @@ def revised_levels(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out.sort_values(["id", "year"]).reset_index(drop=True)
 
 
-def _span(table: AreaTable, start: int, end: int, **thresholds) -> pd.DataFrame:
-    """The change and colour from *start* to *end* on a table's own levels, as the report computes a span."""
-    cat = table.indicators
-    frame = pd.DataFrame({
-        "id": cat.index, "from_value": table.levels[start].to_numpy(), "to_value": table.levels[end].to_numpy(),
-        "years": end - start, "direction": cat["direction"].to_numpy(dtype=object),
-        "change": cat["change"].to_numpy(dtype=object),
-        "exact": (table.qualifiers[start].isin(["exact", ""]) & table.qualifiers[end].isin(["exact", ""])).to_numpy(),
-        "comparable": ((table.series[start] == table.series[end]) | (table.series[start] == "")
-                       | (table.series[end] == "")).to_numpy(),
-    })
-    return classify_frame(frame, **thresholds).set_index("id")
-
-
 def span_colours(frames: dict[str, pd.DataFrame], *, base: int = 2016, **thresholds) -> pd.DataFrame:
     """Per active indicator (index id): ``area``; ``status`` = the colour of the 2016-2018 column in the
     2018 edition; ``final_same_span`` = the colour of 2016-2018 computed from the final edition's table;
     ``final`` = the final edition's colour over its whole span (2016-2020) and its ``reason`` if grey."""
     cat, obs = frames["indicators"], frames["observations"]
+    tables18 = all_tables(cat, obs, as_of=STATUS_EDITION, base=base, **thresholds)
+    tables20 = all_tables(cat, obs, as_of=FINAL_EDITION, base=base, **thresholds)
     parts = []
-    for area in dict.fromkeys(cat.sort_values("id")["area"]):
-        t18 = indicator_table(cat, obs, area, as_of=STATUS_EDITION, base=base, **thresholds)
-        t20 = indicator_table(cat, obs, area, as_of=FINAL_EDITION, base=base, **thresholds)
+    for area, t18 in tables18.items():
+        t20 = tables20[area]
         whole18 = t18.changes[t18.changes["period"] == period_label((base, STATUS_EDITION))].set_index("id")
         whole20 = t20.changes[t20.changes["period"] == period_label((base, FINAL_EDITION))].set_index("id")
-        same = _span(t20, base, STATUS_EDITION, **thresholds)
+        same = t20.span(base, STATUS_EDITION, **thresholds)
         parts.append(pd.DataFrame({
             "area": area, "status": whole18["colour"].astype(str), "status_delta": whole18["delta"],
             "final_same_span": same["colour"].astype(str).reindex(whole18.index),
@@ -120,11 +106,6 @@ def added(frames: dict[str, pd.DataFrame]) -> list[int]:
 # What the corrections changed
 
 
-def _number(text: str) -> tuple[float, int]:
-    decimals = len(text.split(".", 1)[1]) if "." in text else 0
-    return float(text), decimals
-
-
 def _fields(text: str) -> dict[str, str]:
     """A whole-row value ``value=71; qualifier=exact`` as a dict."""
     return dict(part.split("=", 1) for part in text.split("; ")) if text else {}
@@ -150,14 +131,14 @@ def published_state(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                 obs = obs[~hit]
             elif r.field == WHOLE_ROW:                  # removed by the correction: put it back
                 cells = _fields(old)
-                value, decimals = _number(cells["value"])
+                value, decimals = fmt.parse(cells["value"])
                 row = {"id": int(key["id"]), "year": int(key["year"]), "value": value, "value_decimals": decimals,
                        "qualifier": cells["qualifier"], "series": key["series"], "document": r.document,
                        "location": r.location, "note": pd.NA}
                 obs = pd.concat([obs, pd.DataFrame([row]).astype({"id": "Int64", "year": "Int64",
                                                                   "value_decimals": "Int64"})], ignore_index=True)
             elif r.field == "value":
-                obs.loc[hit, "value"], obs.loc[hit, "value_decimals"] = _number(old)
+                obs.loc[hit, "value"], obs.loc[hit, "value_decimals"] = fmt.parse(old)
             elif r.field == "qualifier":
                 obs.loc[hit, "qualifier"] = old
     return {**frames, "indicators": cat, "observations": obs.reset_index(drop=True)}
@@ -169,12 +150,11 @@ def correction_effects(frames: dict[str, pd.DataFrame], *, base: int = 2016, **t
     then = published_state(frames)
     rows = []
     for edition in (STATUS_EDITION, FINAL_EDITION):
-        for area in dict.fromkeys(frames["indicators"].sort_values("id")["area"]):
-            new = indicator_table(frames["indicators"], frames["observations"], area, as_of=edition, base=base,
-                                  **thresholds).changes.set_index(["id", "period"])["colour"].astype(str)
-            old = indicator_table(then["indicators"], then["observations"], area, as_of=edition, base=base,
-                                  **thresholds).changes.set_index(["id", "period"])["colour"].astype(str)
-            old = old.reindex(new.index)
+        now_tables = all_tables(frames["indicators"], frames["observations"], as_of=edition, base=base, **thresholds)
+        then_tables = all_tables(then["indicators"], then["observations"], as_of=edition, base=base, **thresholds)
+        for area, table in now_tables.items():
+            new = table.changes.set_index(["id", "period"])["colour"].astype(str)
+            old = then_tables[area].changes.set_index(["id", "period"])["colour"].astype(str).reindex(new.index)
             differs = new[(old != new).to_numpy()]
             for (ident, period), colour in differs.items():
                 rows.append({"edition": edition, "area": area, "id": int(ident), "period": period,

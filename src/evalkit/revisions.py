@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import (DESCRIPTOR, PUBLISHED_FIELDS, WHOLE_ROW, RawTable, parse_key, published_fields, raw_table,
-                   resource_descriptor)
+from .data import (PUBLISHED_FIELDS, WHOLE_ROW, RawTable, parse_key, published_fields, raw_table,
+                   resource_for_file)
 from .vocabulary import Vocabulary
 from .words import span_text
 
@@ -92,8 +92,7 @@ def unlogged_changes(data_dir: Path, published: Callable[[str], str | None], rel
         then_text = published(file)
         if then_text is None:
             continue  # not published yet
-        name = next(r["name"] for r in _descriptor_resources(data_dir) if r["path"] == file)
-        key = list(resource_descriptor(name, data_dir)["schema"]["primaryKey"])
+        key = _pk(file, data_dir)
         then, now = raw_table(then_text, key), raw_table((data_dir / file).read_text(encoding="utf-8"), key)
         fields = [f for f in published_fields(file, now.header, key) if f in then.header]
         for k in dict.fromkeys([*then.rows, *now.rows]):
@@ -119,21 +118,13 @@ def _row_problems(log, file: str, key: str, then: RawTable, now: RawTable, field
             and not _explained(log, file, key, f, then.value(key, f), now.value(key, f))]
 
 
-def _descriptor_resources(data_dir: Path) -> list[dict]:
-    import json
-
-    return json.loads((Path(data_dir) / DESCRIPTOR).read_text(encoding="utf-8"))["resources"]
-
-
 # --------------------------------------------------------------------------------------------------
 # The log for readers
 
 
-def _pk(file: str, frames: dict[str, pd.DataFrame]) -> list[str]:
+def _pk(file: str, data_dir: Path) -> list[str]:
     """The primary-key columns of *file*, from the package's descriptor."""
-    name = file.removesuffix(".csv")
-    data_dir = Path(frames[name].attrs["path"]).parent
-    return list(resource_descriptor(name, data_dir)["schema"]["primaryKey"])
+    return list(resource_for_file(file, data_dir)["schema"]["primaryKey"])
 
 
 def describe_row(file: str, key: dict[str, str], vocab: Vocabulary) -> str:
@@ -193,8 +184,9 @@ def revision_table(frames: dict[str, pd.DataFrame], vocab: Vocabulary) -> pd.Dat
     label and the file: ``indikator 10, 2020: sted i kilden (observations.csv)``); old → new ("ny rad"
     and "fjernet" for whole rows); the reason; and the source cited by the document's label."""
     rows = []
+    data_dir = Path(frames["revisions"].attrs["path"]).parent
     for r in frames["revisions"].itertuples():
-        key = parse_key(r.key, _pk(r.file, frames))
+        key = parse_key(r.key, _pk(r.file, data_dir))
         old = "" if pd.isna(r.old_value) else str(r.old_value)
         new = "" if pd.isna(r.new_value) else str(r.new_value)
         if r.field == WHOLE_ROW:

@@ -52,6 +52,12 @@ class AreaTable:
     def periods(self) -> list[tuple[int, int]]:
         return periods(self.base, self.as_of)
 
+    def span(self, start: int, end: int, **thresholds) -> pd.DataFrame:
+        """The change and colour from *start* to *end* (any two of the table's years), by id, computed
+        as the table's own columns are."""
+        rows = _pair(self.indicators, self.levels, self.qualifiers, self.series, start, end)
+        return classify_frame(rows, **thresholds).set_index("id")
+
     def colour(self, ident: int, period: tuple[int, int]) -> str:
         row = self.changes[(self.changes["id"] == ident) & (self.changes["period"] == period_label(period))]
         return str(row["colour"].iloc[0])
@@ -61,6 +67,22 @@ def _pick_series(obs: pd.DataFrame) -> pd.DataFrame:
     """One observation per indicator and year: the ``main`` series where there is one."""
     ranked = obs.assign(_rank=(obs["series"] != "main").astype(int)).sort_values(["id", "year", "_rank", "series"])
     return ranked.drop_duplicates(["id", "year"]).drop(columns="_rank")
+
+
+def _pair(cat: pd.DataFrame, levels: pd.DataFrame, qualifiers: pd.DataFrame, series: pd.DataFrame,
+          start: int, end: int) -> pd.DataFrame:
+    """The inputs of the rule for each indicator between two years of a table: both levels, the span,
+    the direction and change rule, whether both values are exact and whether they are of one series."""
+    return pd.DataFrame({
+        "id": cat.index,
+        "years": end - start,
+        "from_value": levels[start].to_numpy(),
+        "to_value": levels[end].to_numpy(),
+        "direction": cat["direction"].to_numpy(dtype=object),
+        "change": cat["change"].to_numpy(dtype=object),
+        "exact": (qualifiers[start].isin(["exact", ""]) & qualifiers[end].isin(["exact", ""])).to_numpy(),
+        "comparable": ((series[start] == series[end]) | (series[start] == "") | (series[end] == "")).to_numpy(),
+    })
 
 
 def indicator_table(catalogue: pd.DataFrame, observations: pd.DataFrame, area: str, *,
@@ -82,22 +104,8 @@ def indicator_table(catalogue: pd.DataFrame, observations: pd.DataFrame, area: s
     series = cells["series"].astype("string").fillna("").unstack("year").reindex(columns=years)
     decimals = cells["value_decimals"].fillna(0).astype(int).unstack("year").reindex(columns=years)
 
-    rows = []
-    for p in periods(base, as_of):
-        frame = pd.DataFrame({
-            "id": ids,
-            "period": period_label(p),
-            "from_year": p[0],
-            "to_year": p[1],
-            "years": p[1] - p[0],
-            "from_value": levels[p[0]].to_numpy(),
-            "to_value": levels[p[1]].to_numpy(),
-            "direction": cat["direction"].to_numpy(dtype=object),
-            "change": cat["change"].to_numpy(dtype=object),
-            "exact": ((qualifiers[p[0]].isin(["exact", ""])) & (qualifiers[p[1]].isin(["exact", ""]))).to_numpy(),
-            "comparable": ((series[p[0]] == series[p[1]]) | (series[p[0]] == "") | (series[p[1]] == "")).to_numpy(),
-        })
-        rows.append(frame)
+    rows = [_pair(cat, levels, qualifiers, series, *p).assign(period=period_label(p), from_year=p[0], to_year=p[1])
+            for p in periods(base, as_of)]
     changes = classify_frame(pd.concat(rows, ignore_index=True), **thresholds)
     keep = ["id", "period", "from_year", "to_year", "from_value", "to_value", "delta", "colour", "reason"]
     return AreaTable(area, base, as_of, cat[["type", "name", "source", "unit", "change", "direction"]],
