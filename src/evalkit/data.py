@@ -91,22 +91,22 @@ def _descriptor(data_dir: Path) -> dict:
         raise DataValidationError([Problem(str(path), None, None, f"not valid JSON: {exc}")]) from exc
 
 
-def resource_descriptor(name: str, data_dir: Path | None = None) -> dict:
-    """The descriptor of resource *name* (``indicators``, ``observations``, ...)."""
+def _resource_where(prop: str, value: str, data_dir: Path | None) -> dict:
     data_dir = Path(data_dir or default_data_dir()).resolve()
     for res in _descriptor(data_dir)["resources"]:
-        if res["name"] == name:
+        if res[prop] == value:
             return res
-    raise KeyError(f"{data_dir / DESCRIPTOR}: no resource named {name!r}")
+    raise KeyError(f"{data_dir / DESCRIPTOR}: no resource with {prop} {value!r}")
+
+
+def resource_descriptor(name: str, data_dir: Path | None = None) -> dict:
+    """The descriptor of resource *name* (``indicators``, ``observations``, ...)."""
+    return _resource_where("name", name, data_dir)
 
 
 def resource_for_file(file: str, data_dir: Path | None = None) -> dict:
     """The descriptor of the resource stored in *file* (``observations.csv``)."""
-    data_dir = Path(data_dir or default_data_dir()).resolve()
-    for res in _descriptor(data_dir)["resources"]:
-        if res["path"] == file:
-            return res
-    raise KeyError(f"{data_dir / DESCRIPTOR}: no resource is stored in {file!r}")
+    return _resource_where("path", file, data_dir)
 
 
 def _references(res: dict) -> set[str]:
