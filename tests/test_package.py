@@ -200,3 +200,27 @@ def test_survey_table_keeps_the_printed_layout():
     goals = plan2007_goals(frames)
     assert list(goals["delmal"][:6]) == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1"]
     assert goals.set_index("delmal").at["3.4", "rank"] == 3 and goals["hovedmal_name"].notna().all()
+
+
+def test_validated_once_per_content_and_copies_for_each_caller(tmp_path):
+    """A warm kernel validates the package once (issue 16), but never hands out stale or shared frames:
+    an edited file is validated again, and a caller's change to a frame does not reach the next caller."""
+    import shutil
+
+    import pytest
+
+    from evalkit import data
+    from evalkit.data import DataValidationError
+
+    for f in DATA.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    first = data.validated(tmp_path)
+    first["observations"].loc[:, "value"] = -1.0
+    second = data.validated(tmp_path)
+    assert (second["observations"]["value"] != -1.0).any()
+    assert second["observations"]["value"].equals(validate(tmp_path)["observations"]["value"])
+    obs = (tmp_path / "observations.csv").read_text(encoding="utf-8").splitlines()
+    obs[1] = obs[1].replace(",", ",x", 1)  # the first row's year (or id) is no longer a number
+    (tmp_path / "observations.csv").write_text("\n".join(obs) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="observations.csv:2"):
+        data.validated(tmp_path)

@@ -357,11 +357,12 @@ def _glue_parts(prefix: str, texts: dict, parts: tuple[str, ...], allowed: tuple
 def setup(as_of: int = 2020, base_year: int = 2016, data_dir=None,
           points_threshold: float = DEFAULT_POINTS_THRESHOLD,
           relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD) -> Chapter:
-    """Validate the data and set the figures' style; the first call of every chapter notebook."""
-    from .data import validate
+    """Validate the data (once per content in a warm kernel) and set the figures' style; the first call
+    of every chapter notebook."""
+    from .data import validated
     from .figures import use_book_style
 
-    frames = validate(data_dir)
+    frames = validated(data_dir)
     use_book_style()
     return Chapter(as_of, base_year, frames,
                    dict(points_threshold=points_threshold, relative_threshold=relative_threshold))

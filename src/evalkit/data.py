@@ -711,3 +711,21 @@ def validate(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
     if problems:
         raise DataValidationError(problems)
     return frames
+
+
+_VALIDATED: dict[tuple[Path, str], dict[str, pd.DataFrame]] = {}
+
+
+def validated(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`validate`, once per content of the package in this process: a warm kernel that executes
+    one notebook after another validates the same bytes once, and each caller gets its own copies of
+    the frames (a chapter that changes a frame cannot change the next chapter's data). The key is a
+    hash of the files' bytes, so an edited package is validated again."""
+    from .keys import tree_digest
+
+    data_dir = Path(data_dir or default_data_dir()).resolve()
+    key = (data_dir, tree_digest([data_dir], data_dir))
+    if key not in _VALIDATED:
+        _VALIDATED.clear()
+        _VALIDATED[key] = validate(data_dir)
+    return {name: frame.copy() for name, frame in _VALIDATED[key].items()}
