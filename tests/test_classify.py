@@ -104,3 +104,41 @@ def test_vectorised_over_many_rows():
     thr = np.where(rule == "points", 1.0, 2.5)
     expect_green = (np.abs(delta) > thr) & (((direction == "up") & (delta > 0)) | ((direction == "down") & (delta < 0)))
     assert ((colours == "green") == expect_green).all()
+
+
+def test_the_tolerance_itself_is_still_at_the_threshold():
+    # The tolerance absorbs binary rounding, so a change of exactly 1 point plus the tolerance (1e-9) is
+    # still "not larger than" 1 point: yellow; 1e-8 above it is a real change: green.
+    from evalkit.classify import _EPS, DEFAULT_POINTS_THRESHOLD
+    colours, _ = classify(np.array([DEFAULT_POINTS_THRESHOLD + _EPS, DEFAULT_POINTS_THRESHOLD + 1e-8]), "up", "points")
+    assert list(colours) == ["yellow", "green"]
+
+
+def test_no_warnings_for_undefined_changes():
+    """A compound rate across a sign change, a missing value, an indicator without a direction: grey or
+    NaN, silently (a RuntimeWarning would be printed into the chapter that shows the table)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        delta = change(np.array([-2.0, 2.0, 0.0]), np.array([1.0, np.nan, 5.0]), 2, "relative")
+        colours, reasons = classify(np.array([5.0, -5.0, np.nan, 0.0]), "none", "points")
+    assert np.isnan(delta).all()
+    assert list(colours) == ["grey", "grey", "grey", "yellow"]
+    assert list(reasons) == ["no_direction", "no_direction", "missing", ""]
+
+
+def test_classify_frame_thresholds_reasons_and_categories():
+    import pandas as pd
+    from evalkit.classify import COLOURS
+    # +0,8 points with a threshold of 0,5: green (with the default 1 point it would be yellow)
+    df = pd.DataFrame({"from_value": [20.0], "to_value": [20.8], "years": [1], "direction": ["up"], "change": ["points"]})
+    out = classify_frame(df, points_threshold=0.5)
+    assert out["colour"].astype(str).tolist() == ["green"] and out["delta"].item() == pytest.approx(0.8)
+    # every colour is a category, also those no row has (counts per colour then include the zeros)
+    assert list(out["colour"].cat.categories) == COLOURS
+    assert out["colour"].value_counts().to_dict() == {"green": 1, "yellow": 0, "red": 0, "grey": 0}
+    # "zero_base" only where a relative change starts at 0; a missing value is "missing" otherwise:
+    # points from 0 to nothing, relative from 100 to nothing, relative from 0 to 5
+    df = pd.DataFrame({"from_value": [0.0, 100.0, 0.0], "to_value": [np.nan, np.nan, 5.0], "years": [1, 1, 1],
+                       "direction": ["up"] * 3, "change": ["points", "relative", "relative"]})
+    assert classify_frame(df)["reason"].tolist() == ["missing", "missing", "zero_base"]

@@ -1,16 +1,15 @@
-"""Sampling uncertainty, the significance-aware colour and the trend reading: against statsmodels' own
-scalar results, open-sdg's rule, and the statements the reports make."""
+"""Sampling uncertainty and the significance-aware colour (evalkit.significance): against statsmodels' own
+scalar results and against the Wilson interval and the score test written out by hand. (The trend reading
+is tested in test_trend.py, the three readings side by side in test_views.py.)"""
+
+import warnings
+from math import erfc, sqrt
 
 import numpy as np
 import pytest
 from statsmodels.stats import proportion as sm_proportion
 
-from evalkit import trend, validate
 from evalkit.significance import change_test, classify_significant, usable_n, wilson_interval
-from evalkit.views import cell_significance, check_statements, compare_views
-from evalkit.tables import indicator_table
-
-FRAMES = validate()
 
 
 def test_wilson_interval_equals_statsmodels_case_by_case():
@@ -39,8 +38,8 @@ def test_change_test_equals_statsmodels_and_the_issue_cases():
 
 
 def test_no_change_is_never_significant_and_unknown_n_gives_nan():
-    _, p = change_test([47, 47], [400, np.nan], [47, 50], [411, 400])
-    assert p[0] == 1.0 and np.isnan(p[1])
+    z, p = change_test([47, 47], [400, np.nan], [47, 50], [411, 400])
+    assert p[0] == 1.0 and np.isnan(p[1]) and np.isnan(z[1])
 
 
 def test_usable_n_drops_upper_bounds():
@@ -55,71 +54,6 @@ def test_significance_aware_colour():
     colour, reason = classify_significant(report, p, share)
     assert list(colour) == ["green", "yellow", "yellow", "yellow", "grey", "grey", "green"]
     assert list(reason) == ["", "not_significant", "not_significant", "", "", "n_unknown", ""]
-
-
-def test_the_report_rule_itself_is_unchanged():
-    """The second reading is computed beside the report's colours, never instead of them."""
-    table = indicator_table(FRAMES["indicators"], FRAMES["observations"], "hovedmal1", as_of=2018)
-    before = table.changes["colour"].astype(str).tolist()
-    cells = cell_significance(table, FRAMES)
-    assert table.changes["colour"].astype(str).tolist() == before == cells["colour"].astype(str).tolist()
-    row = cells[(cells["id"] == 27) & (cells["period"] == "2016–2017")].iloc[0]
-    assert row["colour"] == "green" and row["significance"] == "yellow" and row["p_value"] > 0.05
-
-
-def test_open_sdg_bands_and_special_cases():
-    value, status = trend.progress([100, 100, 100, 100, 100, 0, 5, 50], [102, 101, 100.2, 99, 95, 3, -1, 50],
-                                   [1, 1, 1, 1, 1, 2, 2, 0], ["up", "up", "up", "up", "down", "up", "up", "up"])
-    assert list(status) == ["substantial_progress", "moderate_progress", "limited_progress", "deterioration",
-                            "substantial_progress", "substantial_progress", "not_available", "not_available"]
-    assert value[0] == pytest.approx(0.02) and value[4] == pytest.approx(0.05)
-    # open-sdg's limit: 95 -> 95.5 % is 0.53 % growth, only "moderate" far from a limit, but near 100 %
-    # the bands shrink by 1 - 0.95 ** 4.44 = 0.204 and it is substantial progress.
-    _, far = trend.progress([95], [95.5], [1], ["up"])
-    _, near = trend.progress([95], [95.5], [1], ["up"], limit=[100])
-    assert far[0] == "moderate_progress" and near[0] == "substantial_progress"
-    assert trend.limit_coefficient(95, 100) == pytest.approx(1 - 0.95 ** 4.44)
-
-
-def test_readings_broadcast_a_scalar_against_arrays():
-    # one base, three current values, a year: +2 % substantial, +1 % moderate, -1 % deterioration
-    assert list(trend.progress(100, [102, 101, 99], 1, "up")[1]) == [
-        "substantial_progress", "moderate_progress", "deterioration"]
-    # one current value over one and two years: 2 % a year, then (1,02) ** (1/2) - 1 = 0,995 % a year
-    assert list(trend.progress([100, 100], 102, [1, 2], "up")[1]) == ["substantial_progress", "moderate_progress"]
-    # Wilson intervals of 50 % for n = 100 and 400, by hand: 50 -+ 1,96/(1 + 1,96^2/n) * sqrt(0,25/n + 1,96^2/(4n^2))
-    low, high = wilson_interval(50, [100, 400])
-    assert low == pytest.approx([40.383, 45.123], abs=0.01) and high == pytest.approx([59.617, 54.877], abs=0.01)
-    # one first share against two sizes: the same difference is significant only with the larger sample
-    _, p = change_test(40, [400, 100], 47, [400, 100])
-    assert p[0] < 0.05 < p[1]
-
-
-def test_trend_uses_the_compound_rate():
-    # 100 -> 103 over two years: (103/100) ** (1/2) - 1 = 1.4889 % a year, moderate progress; the simple
-    # average (3 % / 2 = 1.5 %) would reach the 1.5 % band of substantial progress.
-    value, status = trend.progress([100], [103], [2], ["up"])
-    assert value[0] == pytest.approx(0.0148892, abs=1e-6) and status[0] == "moderate_progress"
-
-
-def test_trend_flips_the_sign_for_a_negative_base():
-    # -10 -> -5 in a year for an indicator that should rise: (-5 / -10) - 1 = -50 %, times -1 for the
-    # negative base: +50 %, substantial progress (it rose); without the flip it would be deterioration.
-    value, status = trend.progress([-10], [-5], [1], ["up"])
-    assert value[0] == pytest.approx(0.5) and status[0] == "substantial_progress"
-    value, status = trend.progress([-10], [-20], [1], ["up"])
-    assert value[0] == pytest.approx(-1.0) and status[0] == "deterioration"
-
-
-def test_limit_rule_for_a_rising_share_indicator_31():
-    # Indicator 31 (recovery orientation): 67 % in 2017, 68 % in 2018 (Fafo 2019, tabell 7.1, line 1291).
-    # Growth 1/67 = 1.4925 % a year: below the 1.5 % band, so moderate far from a limit; near 100 % the
-    # bands shrink by 1 - 0.67 ** 4.44 = 0.8310, to 1.2466 %, and it is substantial progress.
-    assert trend.limit_coefficient(67, 100) == pytest.approx(0.8310, abs=1e-4)
-    assert trend.progress([67], [68], [1], ["up"])[1][0] == "moderate_progress"
-    views = compare_views(FRAMES, as_of=2018)
-    assert (views.loc[31, "from_value"], views.loc[31, "to_value"]) == (67, 68)
-    assert views.loc[31, "trend_status"] == "substantial_progress"
 
 
 def test_significance_level_is_honoured():
@@ -137,29 +71,88 @@ def test_a_p_value_equal_to_alpha_is_not_significant():
     assert list(colour) == ["yellow", "red"] and reason[0] == "not_significant"
 
 
-def test_compare_views_counts_from_the_data():
-    views = compare_views(FRAMES, as_of=2020)
-    assert len(views) == 85
-    # Report's colour kept where significant (indicator 43: 25 -> 42 % of over 400 municipalities) ...
-    assert views.loc[43, ["report", "significance"]].tolist() == ["green", "green"]
-    # ... dropped to yellow where not (33: 39 -> 44 %, p = 0.15), grey where 2020's n is only "under 300".
-    # By hand (Miettinen-Nurminen score test under no difference; "over 400" used as 400 each year):
-    # pooled share 0,415; z = 0,05 / sqrt(0,415 * 0,585 * (1/400 + 1/400) * 800/799) = 1,434; p = 2(1 - Φ(z))
-    from math import erf, sqrt
-    z = 0.05 / sqrt(0.415 * 0.585 * (2 / 400) * 800 / 799)
-    assert views.loc[33, "significance"] == "yellow"
-    assert views.loc[33, "p_value"] == pytest.approx(1 - erf(z / sqrt(2)), abs=1e-4) == pytest.approx(0.1515, abs=1e-4)
-    assert views.loc[45, "significance"] == "grey"
-    # Counts and money keep the report's colour; the trend reading ignores what the report does not judge.
-    assert views.loc[4, "significance"] == views.loc[4, "report"] == "green"
-    assert views.loc[1, "trend_status"] == "not_available"
-    assert (views["significance"] != views["report"]).sum() == 22
-    assert (views["trend"] != views["report"]).sum() == 23
+# By hand: the score test of two independent proportions (Miettinen and Nurminen 1985) under "no
+# difference". With x0 = p0 n0 and x1 = p1 n1 successes, N = n0 + n1 and the pooled share
+# p = (x0 + x1) / N, the statistic is
+#     z = (p1 - p0) / sqrt(p (1 - p) (1/n0 + 1/n1) N / (N - 1)),
+# and the two-sided p-value is 2 (1 - Phi(|z|)) = erfc(|z| / sqrt 2).
 
 
-def test_the_reports_significance_statements_against_the_test():
-    checks = check_statements(FRAMES).set_index("id")
-    # IS-24/8 (over 400 municipalities a year): the test agrees with every statement it can check.
-    assert checks.loc[[43, 54, 60, 61, 67], "agrees"].tolist() == [True] * 5
-    # Where 2020's size is unknown the statement cannot be tested.
-    assert checks.loc[33, "agrees"] is None
+def score_test_by_hand(p0, n0, p1, n1):
+    x0, x1, big_n = p0 * n0, p1 * n1, n0 + n1
+    pooled = (x0 + x1) / big_n
+    z = (p1 - p0) / sqrt(pooled * (1 - pooled) * (1 / n0 + 1 / n1) * big_n / (big_n - 1))
+    return z, erfc(abs(z) / sqrt(2))
+
+
+def test_the_score_test_by_hand_indicator_33():
+    # data/observations.csv lines 82-83: indicator 33 is 39 % in 2017 and 44 % in 2018; data/sample_sizes.csv
+    # lines 28-29: "i overkant av 400" municipalities each year, used as n = 400.
+    # x0 = 0,39 * 400 = 156, x1 = 0,44 * 400 = 176, N = 800, pooled share 332 / 800 = 0,415;
+    # z = 0,05 / sqrt(0,415 * 0,585 * (2/400) * 800/799) = 0,05 / sqrt(0,0012154) = 0,05 / 0,034863 = 1,4342;
+    # p = erfc(1,4342 / 1,41421) = 0,1515: not significant at 5 %.
+    z_hand, p_hand = score_test_by_hand(0.39, 400, 0.44, 400)
+    assert z_hand == pytest.approx(1.4342, abs=1e-4) and p_hand == pytest.approx(0.1515, abs=1e-4)
+    z, p = change_test([39], [400], [44], [400])
+    assert z[0] == pytest.approx(z_hand, rel=1e-9) and p[0] == pytest.approx(p_hand, rel=1e-9)
+
+
+def test_the_score_test_by_hand_for_small_and_unequal_samples():
+    # 0 of 1 -> 1 of 1: pooled 1/2, z = 1 / sqrt(0,25 * 2 * 2/1) = 1, p = erfc(1 / sqrt 2) = 0,3173
+    # 36 % of 400 -> 32 % of 411 (indicator 67, sample_sizes.csv lines 70 and 72): by the formula above
+    z, p = change_test([0, 36], [1, 400], [100, 32], [1, 411])
+    assert (z[0], p[0]) == pytest.approx((1.0, 0.3173), abs=1e-4)
+    assert (z[1], p[1]) == pytest.approx(score_test_by_hand(0.36, 400, 0.32, 411), rel=1e-9)
+
+
+def test_no_change_gives_z_0_and_p_1_silently():
+    # 47 % -> 47 %: the statistic is 0 / 0; the test cannot reject (z = 0, p = 1), and no RuntimeWarning
+    # is printed into the chapter; likewise 0 % -> 0 % and 100 % -> 100 %.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        z, p = change_test([47, 0, 100], [400, 400, 400], [47, 0, 100], [411, 411, 411])
+    assert list(z) == [0.0, 0.0, 0.0] and list(p) == [1.0, 1.0, 1.0]
+
+
+def test_no_size_no_test_even_for_an_unchanged_share():
+    # a size of 0, or an unknown size, at either end: no p-value, and no z either
+    z, p = change_test([47, 47, 47, 47], [0, 400, np.nan, 400], [47, 47, 47, 47], [400, 0, 400, np.nan])
+    assert np.isnan(z).all() and np.isnan(p).all()
+
+
+def test_usable_n_needs_at_least_one():
+    # a stated size of 0 is no sample; 1 is a (very small) one
+    n = usable_n([0, 1], ["exact", "exact"])
+    assert np.isnan(n[0]) and n[1] == 1
+
+
+def test_wilson_interval_of_a_single_success_by_hand():
+    # x = n = 1: the Wilson bounds are (x + z²/2 -+ z sqrt(z²/4)) / (n + z²) = (1 + z²/2 -+ z²/2) / (1 + z²),
+    # i.e. 1 / (1 + 1,95996²) = 1 / 4,84146 = 20,655 % and 100 %. A size of 0 gives no interval.
+    low, high = wilson_interval([100, 100], [1, 0])
+    assert low[0] == pytest.approx(100 / (1 + 1.959964 ** 2), abs=1e-4) and high[0] == pytest.approx(100)
+    assert np.isnan(low[1]) and np.isnan(high[1])
+
+
+def test_wilson_interval_honours_alpha():
+    # 50 % of 100 at alpha = 0,10 (z = 1,644854): 50 -+ 100 * z / (1 + z²/100) * sqrt(0,25/100 + z²/40000)
+    # = 50 -+ 100 * 1,601522 * 0,050673 = 50 -+ 8,1154
+    low, high = wilson_interval([50], [100], alpha=0.10)
+    assert (low[0], high[0]) == pytest.approx((41.885, 58.115), abs=1e-3)
+
+
+def test_readings_broadcast_a_scalar_against_arrays():
+    # Wilson intervals of 50 % for n = 100 and 400, by hand: 50 -+ 1,96/(1 + 1,96^2/n) * sqrt(0,25/n + 1,96^2/(4n^2))
+    low, high = wilson_interval(50, [100, 400])
+    assert low == pytest.approx([40.383, 45.123], abs=0.01) and high == pytest.approx([59.617, 54.877], abs=0.01)
+    # and two shares against one size: 50 % and 50 % of 100, the same interval twice
+    low, _ = wilson_interval([50, 50], 100)
+    assert low == pytest.approx([40.383, 40.383], abs=0.01)
+    # one first share against two sizes: the same difference is significant only with the larger sample
+    _, p = change_test(40, [400, 100], 47, [400, 100])
+    assert p[0] < 0.05 < p[1]
+    # each argument alone may be the array: 39 % of 400 -> 44 % of 400 is the p = 0,1515 of indicator 33
+    p33 = score_test_by_hand(0.39, 400, 0.44, 400)[1]
+    for args in (([39, 39], 400, 44, 400), (39, [400, 400], 44, 400), (39, 400, [44, 44], 400),
+                 (39, 400, 44, [400, 400])):
+        assert change_test(*args)[1] == pytest.approx([p33, p33], rel=1e-9), args

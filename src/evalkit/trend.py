@@ -56,7 +56,7 @@ def progress(base, current, years, direction, limit=np.nan) -> tuple[np.ndarray,
     with np.errstate(invalid="ignore", divide="ignore"):
         cagr = (current / b) ** (1 / years) - 1
     valid = np.isfinite(cagr) & (years >= 1) & ~((b > 0) & (current < 0)) & ~((b < 0) & (current > 0))
-    value = np.where(valid, np.sign(np.where(b < 0, -1.0, 1.0)) * sense * cagr, np.nan)
+    value = np.where(valid, np.where(b < 0, -1.0, 1.0) * sense * cagr, np.nan)
     coeff = limit_coefficient(b, np.broadcast_to(np.asarray(limit, dtype=float), shape))
     status = np.select(
         [np.isnan(value), value >= BANDS["high"] * coeff, value >= BANDS["med"] * coeff, value >= BANDS["low"] * coeff],
@@ -66,4 +66,4 @@ def progress(base, current, years, direction, limit=np.nan) -> tuple[np.ndarray,
 
 
 def colours(status) -> np.ndarray:
-    return np.vectorize(STATUS_COLOUR.get, otypes=[object])(np.asarray(status, dtype=object))
+    return np.vectorize(STATUS_COLOUR.get, otypes=[object])(status)
