@@ -46,8 +46,12 @@ def test_movement_in_words(ch):
 def test_glue_span(ch, glued):
     assert ch.glue_span("i88", 88) == (2016, 2020)
     assert glued["i88_first"] == "675" and glued["i88_last"] == "261"
-    # (261 / 675) ** (1/4) - 1 = -21,1 % a year (the final report prints the rounded -21 %)
+    # By hand from observations.csv lines 206 and 209 (675 in 2016, 261 in 2020): (261 / 675) ** (1/4) - 1
+    # = exp(ln(0,386667) / 4) - 1 = exp(-0,237548) - 1 = -21,15 % a year, shown with one decimal as the book
+    # shows every change. The final report prints the same rate rounded to a whole per cent
+    # (reported_changes.csv line 46: -21, "gjennomsnittlig ... per år", 000 line 777): -21,1 rounds to -21.
     assert glued["i88_change"] == f"{book.fmt.MINUS}21,1{NB}%" and glued["i88_colour"] == "rød"
+    assert round((261 / 675) ** (1 / 4) - 1, 3) == -0.211 and round(-21.1) == ch.reported_statement(88, "annual_average")["value"]
     ch.glue_span("i28", 28)  # one value only: no change glued
     assert "i28_change" not in glued and glued["i28_first_year"] == "2017"
 
