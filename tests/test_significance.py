@@ -128,8 +128,11 @@ def test_usable_n_needs_at_least_one():
 
 def test_wilson_interval_of_a_single_success_by_hand():
     # x = n = 1: the Wilson bounds are (x + z²/2 -+ z sqrt(z²/4)) / (n + z²) = (1 + z²/2 -+ z²/2) / (1 + z²),
-    # i.e. 1 / (1 + 1,95996²) = 1 / 4,84146 = 20,655 % and 100 %. A size of 0 gives no interval.
-    low, high = wilson_interval([100, 100], [1, 0])
+    # i.e. 1 / (1 + 1,95996²) = 1 / 4,84146 = 20,655 % and 100 %. A size of 0 gives no interval (and no
+    # RuntimeWarning from dividing by it in the chapter that shows the interval).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        low, high = wilson_interval([100, 100], [1, 0])
     assert low[0] == pytest.approx(100 / (1 + 1.959964 ** 2), abs=1e-4) and high[0] == pytest.approx(100)
     assert np.isnan(low[1]) and np.isnan(high[1])
 

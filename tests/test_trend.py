@@ -142,8 +142,11 @@ def test_no_warnings_for_undefined_rates():
         warnings.simplefilter("error")
         value, status = trend.progress([5, 50, 0], [-1, 50, 0], [2, 0, 0], "up")
         assert list(status) == ["not_available"] * 3
-        coeff = trend.limit_coefficient([0, 50], [0, 100])
-    assert coeff[0] == 1.0 and coeff[1] == pytest.approx(1 - 0.5 ** 4.44)  # a limit of 0: nothing to shrink
+        coeff = trend.limit_coefficient([0, 50, 50], [0, 0, 100])
+        # a share at its limit of 100 % has bands of width 0: a fall is deterioration
+        assert trend.progress([100], [99], [1], ["up"], limit=[100])[1][0] == "deterioration"
+    assert coeff[0] == coeff[1] == 1.0  # a limit of 0: nothing to shrink
+    assert coeff[2] == pytest.approx(1 - 0.5 ** 4.44)
 
 
 def test_status_colours():

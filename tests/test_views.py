@@ -243,6 +243,10 @@ def test_the_report_rule_itself_is_unchanged():
         "green", "yellow", "not_significant", 400.0, 400.0]
     assert row["p_value"] == pytest.approx(score_test_by_hand(0.42, 400, 0.44, 400)[1], rel=1e-9)
     assert row["p_value"] == pytest.approx(0.5680, abs=1e-4)
+    # a count has no sampling error here: no p-value (NaN, not None), and the report's colour stands
+    table = indicator_table(FRAMES["indicators"], FRAMES["observations"], "ressursinnsats", as_of=2018)
+    cells = cell_significance(table, FRAMES).set_index(["id", "period"])
+    assert np.isnan(cells.loc[(4, "2016–2018"), "p_value"]) and cells.loc[(4, "2016–2018"), "significance"] == "green"
 
 
 def test_cell_significance_honours_alpha():
