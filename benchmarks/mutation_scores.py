@@ -55,15 +55,15 @@ def main() -> int:
             else:
                 survivors[module][re.sub(r"^x_?|__mutmut_\d+$", "", name.split(".")[2])] += 1
     print(f"{'module':<14}{'mutants':>8}{'killed':>8}{'survived':>9}{'(equiv.)':>9}{'timeout':>8}{'no tests':>9}"
-          f"{'score':>7}{'excl. equiv.':>13}")
+          f"{'score':>8}{'excl. equiv.':>13}")
     for module, c in sorted(by_module.items()):
         judged = c["killed"] + c["survived"]
-        raw = f"{100 * c['killed'] / judged:.0f} %" if judged else "–"
+        raw = f"{100 * c['killed'] / judged:.1f} %" if judged else "–"
         rest = judged - c["equivalent"]
-        excl = f"{100 * c['killed'] / rest:.0f} %" if rest else "–"
+        excl = f"{100 * c['killed'] / rest:.1f} %" if rest else "–"
         total = sum(v for k, v in c.items() if k != "equivalent")
         print(f"{module:<14}{total:>8}{c['killed']:>8}{c['survived']:>9}{c['equivalent']:>9}{c['timeout']:>8}"
-              f"{c['no tests']:>9}{raw:>7}{excl:>13}")
+              f"{c['no tests']:>9}{raw:>8}{excl:>13}")
     print("\nsurvivors not listed as equivalent, by function:")
     for module, functions in sorted(survivors.items()):
         print(f"  {module}: " + ", ".join(f"{f} ({n})" for f, n in functions.most_common()))
