@@ -172,7 +172,7 @@ def test_documents_are_cited_as_in_references_bib():
         entry = entries[doc.bibkey]
         title = re.search(r"title\s*=\s*\{(.*)\},?\n", entry).group(1).replace("--", "–")
         assert title == doc.title, doc.bibkey
-        assert doc.document.replace("_", r"\_").removesuffix(".txt") in entry, doc.bibkey  # note = {Seed ...}
+        assert doc.document.replace("_", r"\_").removesuffix(".txt") in entry, doc.bibkey  # note = {Kildefil ...}
 
 
 def test_the_label_tables_hold_what_the_book_shows():
