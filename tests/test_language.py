@@ -74,7 +74,8 @@ def reader_texts(html: str) -> list[str]:
                                "figcaption", "div", "table", "ul", "ol"])]
     texts += [node[attr] for attr in SPOKEN for node in soup.find_all(attrs={attr: True})]
     # whitespace collapsed, and none before punctuation (get_text puts a space after an inline element)
-    return [re.sub(r" (?=[.,;:])", "", " ".join(str(t).replace("\u00a0", " ").split())) for t in texts if str(t).strip()]
+    return [re.sub(r" (?=[.,;:])", "", " ".join(str(t).replace("\u00a0", " ").split()))
+            for t in texts if str(t).strip()]
 
 
 def english_on_page(page: str, html: str) -> list[str]:
@@ -189,3 +190,24 @@ def test_the_built_pages_are_bokmal(built_book, as_of):
     assert len(pages) >= 19
     found = english_in_book(html)
     assert not found, f"{len(found)} English words on the pages (as of {as_of}):\n" + "\n".join(found[:200])
+
+
+def figure_texts(html_dir: Path) -> dict[str, set[str]]:
+    """The texts drawn in each figure (titles, axis labels, ticks, legends, source lines): matplotlib's SVG
+    keeps each text as a comment beside its glyphs, or as a <text> element when fonts are not outlined."""
+    out = {}
+    for path in sorted((html_dir / "_images").glob("*.svg")):
+        svg = path.read_text(encoding="utf-8")
+        texts = set(re.findall(r"<!-- (.*?) -->", svg))
+        texts |= {re.sub(r"<[^>]+>", " ", t) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, flags=re.S)}
+        out[path.name] = {" ".join(t.split()) for t in texts if t.strip()}
+    return out
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("as_of", [2020, 2018])
+def test_the_figures_are_bokmal(built_book, as_of):
+    figures = figure_texts(built_book(as_of))
+    assert figures and sum(map(len, figures.values())) > 100  # the texts were found
+    english = [f"{name}: «{text}»" for name, texts in figures.items() for text in sorted(texts) if english_words(text)]
+    assert not english, "\n".join(english)

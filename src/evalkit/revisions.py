@@ -235,7 +235,8 @@ def revision_table(frames: dict[str, pd.DataFrame], vocab: Vocabulary) -> pd.Dat
         elif (r.file, r.field) in MAINTAINER_TEXTS:
             change = "teksten er rettet (engelsk merknad for vedlikeholdere; se data/revisions.csv)"
         else:
-            before, after = changed_part(value_text(r.file, r.field, old, vocab), value_text(r.file, r.field, new, vocab))
+            before, after = changed_part(value_text(r.file, r.field, old, vocab),
+                                         value_text(r.file, r.field, new, vocab))
             change = f"{before or '(tom)'} → {after or '(tom)'}"
         what = f"{describe_row(r.file, key, vocab, errata_labels)}: {vocab.label('field', r.field)} ({r.file})"
         rows.append({"Dato": str(r.date)[:10], "Hva": what, "Endring": change, "Begrunnelse": r.reason,
