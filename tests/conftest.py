@@ -13,11 +13,15 @@ DOC3 = "003_33156e0f2a1e4cc6.txt"
 
 MINI = {
     "indicators.csv": [
-        ["id", "area", "type", "name", "source", "unit", "change", "direction", "status", "note", "document", "location"],
-        ["3", "ressursinnsats", "", "Samlede bevilgninger", "Statsbudsjettet", "nok_million", "relative", "up", "active", "", DOC, "Tabell 5.1, line 1090"],
-        ["7", "ressursinnsats", "", "Andel kommuner", "IS-24/8", "percent", "points", "up", "active", "", DOC, "Tabell 5.1, line 1094"],
-        ["11", "samfunnseffekter", "", "Antall straffereaksjoner", "SSB", "count", "relative", "down", "active", "", DOC, "Tabell 6.1, line 1235"],
-        ["17", "samfunnseffekter", "", "Risikofylt alkoholforbruk", "FHI", "percent", "points", "down", "retired", "dropped", DOC, "line 337"],
+        ["id", "area", "type", "name", "source", "unit", "change", "direction", "status", "note", "note_nb", "document",
+         "location"],
+        ["3", "ressursinnsats", "", "Samlede bevilgninger", "Statsbudsjettet", "nok_million", "relative", "up", "active", "",
+         "Millioner 2018-kroner.", DOC, "Tabell 5.1, line 1090"],
+        ["7", "ressursinnsats", "", "Andel kommuner", "IS-24/8", "percent", "points", "up", "active", "",
+         "Andel kommuner i prosent.", DOC, "Tabell 5.1, line 1094"],
+        ["11", "samfunnseffekter", "", "Antall straffereaksjoner", "SSB", "count", "relative", "down", "active", "",
+         "Antall reaksjoner.", DOC, "Tabell 6.1, line 1235"],
+        ["17", "samfunnseffekter", "", "Risikofylt alkoholforbruk", "FHI", "percent", "points", "down", "retired", "dropped", "Tatt ut.", DOC, "line 337"],
     ],
     "series.csv": [
         ["series", "label", "description", "document", "location"],
@@ -34,7 +38,7 @@ MINI = {
     ],
     "published_changes.csv": [["id", "period", "printed", "document", "location"],
                               ["3", "2016-2017", "4,3 %", DOC, "Tabell 5.1, line 1090"]],
-    "errata.csv": [["id", "what", "printed", "follows", "kind", "explanation", "document", "location"]],
+    "errata.csv": [["id", "what", "what_nb", "printed", "follows", "kind", "explanation", "document", "location"]],
     "reported_changes.csv": [["id", "period", "value", "unit", "qualifier", "kind", "document", "location", "text"],
                              ["3", "2016-2020", "", "", "", "direction", "000_1738e49f1275b4c4.txt", "line 146", "stabil"]],
     "figures.csv": [["key", "value", "unit", "qualifier", "year", "document", "location", "text"],

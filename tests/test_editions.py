@@ -53,9 +53,10 @@ def test_span_colours_of_both_editions():
 def test_retired_and_added_indicators():
     r = retired(frames())
     assert list(r.index) == [17, 18, 40, 41, 48, 49, 50, 51]       # 001 lines 335-341
-    assert r.at[17, "reason"].startswith("Retired in the third status report: 'Under samfunnseffekter er det tatt ut")
-    assert r.at[17, "reason"].endswith("(line 337; also line 335: no updated data expected in the plan period).")
-    assert r.at[40, "reason"].endswith("(lines 339-341; chapter 2 'Revidering av indikatorsett', line 332).")
+    # the reader's note (note_nb): the report's words and the same source lines as the maintainers' note
+    assert r.at[17, "reason"].startswith("Tatt ut i tredje statusrapport: 'Under samfunnseffekter er det tatt ut")
+    assert r.at[17, "reason"].endswith("(linje 337; også linje 335: ingen nye tall ventes i planperioden).")
+    assert r.at[40, "reason"].endswith("(linje 339-341; kapittel 2 'Revidering av indikatorsett', linje 332).")
     assert added(frames()) == []                                   # every active indicator has a value in 001
 
 

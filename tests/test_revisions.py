@@ -218,14 +218,15 @@ def test_the_first_rows_are_the_fixes_of_issue_12():
     revisions = validate()["revisions"]
     first = revisions[revisions["date"] == "2026-12-02"]
     assert len(first) == 40
-    assert first["reason"].str.contains(r"issue 12, defects? \d|found while checking defect").all()
-    defects = set(first["reason"].str.extractall(r"defects? (\d+)(?: and (\d+))?").stack().dropna().astype(int))
+    # the reasons are shown in the book, in bokmål; each names its defect of issue 12 ("feil N")
+    assert first["reason"].str.contains(r"issue 12, feil \d|funnet under kontrollen av feil").all()
+    defects = set(first["reason"].str.extractall(r"feil (\d+)(?: og (\d+))?").stack().dropna().astype(int))
     assert defects == set(range(1, 12))
     assert first["location"].str.contains(r"line \d+|lines \d+").all()
 
 
 def test_the_log_as_a_reader_sees_it():
-    from evalkit import Vocabulary
+    from evalkit import Vocabulary, fmt
     from evalkit.revisions import changed_part, revision_counts, revision_table, revisions_by_file
 
     frames = validate()
@@ -233,15 +234,19 @@ def test_the_log_as_a_reader_sees_it():
     assert len(table) == len(frames["revisions"])
     first = table.iloc[0]
     assert (first["Dato"], first["Hva"], first["Endring"], first["Kilde"]) == (
-        "2026-12-02", "indikator 10, 2020: sted i kilden (observations.csv)", "p. text, line 876 → p. text, line 878",
-        "Fafo 2021, p. text, line 878")
+        "2026-12-02", "indikator 10, 2020: sted i kilden (observations.csv)", "tekst, linje 876 → tekst, linje 878",
+        "Fafo 2021, tekst, linje 878")
     rows = table.set_index("Hva")["Endring"]
-    assert rows["indikator 44: ønsket retning (indicators.csv)"] == "up → none"
+    # codes by their bokmål labels, numbers with a decimal comma, an exact value without a qualifier's word
+    assert rows["indikator 44: ønsket retning (indicators.csv)"] == "opp → ingen"
     assert rows["indikator 92, 2016–2020, gjennomsnitt per år: hele raden (reported_changes.csv)"] == \
-        "ny rad: verdi 9.2, enhet percent_per_year, kvalifikator exact"
-    assert rows["indikator 77, 2019: hele raden (observations.csv)"] == "fjernet: verdi 71, kvalifikator exact"
+        "ny rad: verdi 9,2, enhet prosent per år"
+    assert rows["indikator 77, 2019: hele raden (observations.csv)"] == "fjernet: verdi 71"
     assert rows["utvalgsstørrelse for indikator 77, 2019: hele raden (sample_sizes.csv)"] == \
-        "fjernet: antall (n) 22000, kvalifikator approx"
+        f"fjernet: antall (n) {fmt.number(22000)}, kvalifikator ca."
+    # an erratum by its bokmål name; the maintainers' English notes are not quoted
+    assert "avviket «tekst 2016–2020» (Fafo 2021, tekst, linje 339-341): hele raden (errata.csv)" in rows
+    assert rows["indikator 44: merknad (indicators.csv)"].startswith("teksten er rettet")
     # a long note shows only the part that changed
     before, after = changed_part("a " * 50 + "line 1235). b", "a " * 50 + "line 1233). b")
     assert before.startswith("…a a") and before.endswith("a line 1235). b") and len(before) < 40

@@ -81,8 +81,8 @@ def test_an_unknown_code_names_file_line_column_and_the_allowed_codes(mini_packa
         with open(path, newline="", encoding="utf-8") as fh:
             data = list(csv.reader(fh))
     if len(data) == 1:  # errata.csv and revisions.csv are empty in the mini package: give them a valid row first
-        data.append({"errata": ["3", "change 2016-2017", "4,3 %", "4,2 %", "change_column", "why",
-                                "001_8ceffd757f77f65e.txt", "Tabell 5.1, line 1090"],
+        data.append({"errata": ["3", "change 2016-2017", "endring 2016–2017", "4,3 %", "4,2 %", "change_column",
+                                "why", "001_8ceffd757f77f65e.txt", "Tabell 5.1, line 1090"],
                      "revisions": ["2026-12-02", "observations.csv", "id=3;year=2016;series=main", "value", "2050",
                                    "2053", "why", "001_8ceffd757f77f65e.txt", "Tabell 5.1, line 1090"]}[resource])
     data[1][data[0].index(field)] = "nope"
@@ -100,8 +100,8 @@ def test_messages_for_unknown_area_document_unit_and_errata_kind(mini_package):
     obs = rows("observations.csv")
     obs[3][5] = "005_0000000000000000.txt"          # line 4: document
     write_csv(mini_package / "observations.csv", obs)
-    errata = rows("errata.csv") + [["3", "change 2016-2017", "4,3 %", "4,2 %", "rounding", "why",
-                                    "001_8ceffd757f77f65e.txt", "Tabell 5.1, line 1090"]]
+    errata = rows("errata.csv") + [["3", "change 2016-2017", "endring 2016–2017", "4,3 %", "4,2 %", "rounding",
+                                    "why", "001_8ceffd757f77f65e.txt", "Tabell 5.1, line 1090"]]
     write_csv(mini_package / "errata.csv", errata)
     assert problems(mini_package) == [
         "errata.csv:2: column 'kind': 'rounding' is not one of the allowed values (change_column, unit_label, "
@@ -171,7 +171,7 @@ def test_documents_are_cited_as_in_references_bib():
         entry = entries[doc.bibkey]
         title = re.search(r"title\s*=\s*\{(.*)\},?\n", entry).group(1).replace("--", "–")
         assert title == doc.title, doc.bibkey
-        assert doc.document.replace("_", r"\_").removesuffix(".txt") in entry, doc.bibkey  # note = {Seed ...}
+        assert doc.document.replace("_", r"\_").removesuffix(".txt") in entry, doc.bibkey  # note = {Kildefil ...}
 
 
 def test_the_label_tables_hold_what_the_book_shows():

@@ -145,15 +145,15 @@ class Chapter:
 
     def values_with_sources(self, ident: int) -> str:
         """Every value of an indicator within the chapter's years with where it is printed:
-        ``2017: 58 % (Fafo 2019, Tabell 7.1, line 1290); 2020: ca. 70 % (Fafo 2021, line 361, serie …)``."""
+        ``2017: 58 % (Fafo 2019, Tabell 7.1, linje 1290); 2020: ca. 70 % (Fafo 2021, tekst, linje 361, nytt BrukerPlan-utvalg)``."""
         obs = self.observations
         rows = obs[(obs["id"] == ident) & obs["year"].between(self.base_year, self.as_of)].sort_values(["year", "series"])
         unit = self.indicator(ident)["unit"]
         out = []
         for r in rows.itertuples():
             text = self.vocab.qualified(fmt.level(r.value, unit, r.value_decimals), r.qualifier)
-            series = "" if r.series == "main" else f", serie {r.series}"
-            out.append(f"{r.year}: {text} ({self.vocab.document(r.document)}, {r.location}{series})")
+            series = "" if r.series == "main" else f", {self.vocab.series[r.series]}"
+            out.append(f"{r.year}: {text} ({self.vocab.cited(r.document, r.location)}{series})")
         return "; ".join(out) or "ingen verdier"
 
     def change_text(self, delta: float, ident: int) -> str:

@@ -75,11 +75,11 @@ def span_colours(frames: dict[str, pd.DataFrame], *, base: int = 2016, **thresho
 
 
 def retired(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The retired indicators (index id): area, name, the reason (the catalogue note's first sentence,
-    as the data has it), document and location."""
+    """The retired indicators (index id): area, name, the reason (the first sentence of the catalogue's
+    note for readers, ``note_nb``), document and location."""
     cat = frames["indicators"]
-    out = cat[cat["status"] == "retired"].set_index("id")[["area", "name", "note", "document", "location"]].copy()
-    out["reason"] = [first_sentence(n) for n in out.pop("note")]
+    out = cat[cat["status"] == "retired"].set_index("id")[["area", "name", "note_nb", "document", "location"]].copy()
+    out["reason"] = [first_sentence(n) for n in out.pop("note_nb")]
     return out.sort_index()
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import fmt
 from .data import (PUBLISHED_FIELDS, WHOLE_ROW, RawTable, parse_key, published_fields, raw_table,
                    resource_for_file)
 from .vocabulary import Vocabulary
@@ -127,9 +128,40 @@ def _pk(file: str, data_dir: Path) -> list[str]:
     return list(resource_for_file(file, data_dir)["schema"]["primaryKey"])
 
 
-def describe_row(file: str, key: dict[str, str], vocab: Vocabulary) -> str:
+# Text fields written in English for the maintainers and not shown in the book: the log's table says that
+# such a text was corrected and leaves the English old and new text to data/revisions.csv.
+MAINTAINER_TEXTS = {("indicators.csv", "note"), ("observations.csv", "note"), ("figures.csv", "text"),
+                    ("sample_sizes.csv", "note")}
+# The vocabulary that names the codes of a field, for the log's old and new values ("kind" by file).
+_FIELD_VOCABULARY = {"unit": "unit", "qualifier": "qualifier", "direction": "direction", "type": "type",
+                     ("errata.csv", "kind"): "errata_kind",
+                     ("reported_changes.csv", "kind"): "reported_kind"}
+
+
+def value_text(file: str, field: str, value: str, vocab: Vocabulary) -> str:
+    """A logged value as the book writes it: a code by its bokmål label (``percent_per_year`` -> ``prosent
+    per år``; ``exact`` has none), a number with a decimal comma, a source line in the book's words."""
+    if value == "":
+        return ""
+    vocabulary = _FIELD_VOCABULARY.get((file, field), _FIELD_VOCABULARY.get(field))
+    if vocabulary == "unit" and value.startswith("of_"):
+        return f"av {value.split('_', 1)[1]}"  # a figure's "1 of 2" (halvparten)
+    if vocabulary:
+        return vocab.labels[vocabulary].get(value, value)  # figures.csv has units the tables do not use
+    if field == "location":
+        return vocab.location(value)
+    if field in ("value", "n"):
+        try:
+            return fmt.number(float(value), max(len(value.partition(".")[2]), 0))
+        except ValueError:
+            return value
+    return value
+
+
+def describe_row(file: str, key: dict[str, str], vocab: Vocabulary, errata_labels: dict | None = None) -> str:
     """The row a revision concerns, in words: ``indikator 10, 2020``, ``indikator 92, 2016–2020,
-    gjennomsnitt per år``, ``tallet «ind79_stated_level» (Fafo 2021, p. text, lines 682-683)``."""
+    gjennomsnitt per år``, ``tallet «ind79_stated_level» (Fafo 2021, tekst, linje 682-683)``; an erratum
+    by its bokmål name (*errata_labels*: (document, location, what) -> ``what_nb``), if it still exists."""
     parts = []
     if "id" in key and key["id"]:
         parts.append(("utvalgsstørrelse for " if file == "sample_sizes.csv" else "") + f"indikator {key['id']}")
@@ -143,20 +175,24 @@ def describe_row(file: str, key: dict[str, str], vocab: Vocabulary) -> str:
         parts.append(vocab.label("reported_kind", key["kind"]))
     if file == "figures.csv":
         year = f", {span_text(key['year'])}" if key.get("year") else ""
-        parts.append(f"tallet «{key['key']}»{year} ({vocab.document(key['document'])}, {key['location']})")
+        parts.append(f"tallet «{key['key']}»{year} ({vocab.cited(key['document'], key['location'])})")
     if file == "errata.csv":
-        parts.append(f"avviket «{key['what']}» ({vocab.document(key['document'])}, {key['location']})")
+        name = (errata_labels or {}).get((key["document"], key["location"], key["what"]))
+        parts.append((f"avviket «{name}»" if name else "et avvik som er fjernet")
+                     + f" ({vocab.cited(key['document'], key['location'])})")
     if not parts:
         parts = [v for v in key.values()]
     return ", ".join(parts)
 
 
 def whole_row_text(file: str, text: str, fields, vocab: Vocabulary) -> str:
-    """A whole-row value (``value=20; qualifier=approx``) with the fields' labels: ``verdi 20,
-    kvalifikator approx``."""
+    """A whole-row value (``value=20; qualifier=approx``) with the fields' labels and the values in the
+    book's words (:func:`value_text`): ``verdi 20, kvalifikator ca.``; a field without a word (an exact
+    value's qualifier) is left out."""
     names = "|".join(re.escape(f) for f in fields)
     parts = re.findall(rf"(?:^|; )({names})=(.*?)(?=; (?:{names})=|$)", text)
-    return ", ".join(f"{vocab.label('field', f)} {v}".strip() for f, v in parts) if parts else text
+    words = [(f, value_text(file, f, v, vocab)) for f, v in parts]
+    return ", ".join(f"{vocab.label('field', f)} {v}" for f, v in words if v) if parts else text
 
 
 def changed_part(old: str, new: str, context: int = 30, short: int = 80) -> tuple[str, str]:
@@ -185,6 +221,8 @@ def revision_table(frames: dict[str, pd.DataFrame], vocab: Vocabulary) -> pd.Dat
     and "fjernet" for whole rows); the reason; and the source cited by the document's label."""
     rows = []
     data_dir = Path(frames["revisions"].attrs["path"]).parent
+    errata = frames["errata"]
+    errata_labels = dict(zip(zip(errata["document"], errata["location"], errata["what"]), errata["what_nb"]))
     for r in frames["revisions"].itertuples():
         key = parse_key(r.key, _pk(r.file, data_dir))
         old = "" if pd.isna(r.old_value) else str(r.old_value)
@@ -194,12 +232,15 @@ def revision_table(frames: dict[str, pd.DataFrame], vocab: Vocabulary) -> pd.Dat
             fields = published_fields(r.file, header, list(key))
             change = (f"ny rad: {whole_row_text(r.file, new, fields, vocab)}" if not old
                       else f"fjernet: {whole_row_text(r.file, old, fields, vocab)}")
+        elif (r.file, r.field) in MAINTAINER_TEXTS:
+            change = "teksten er rettet (engelsk merknad for vedlikeholdere; se data/revisions.csv)"
         else:
-            before, after = changed_part(old, new)
+            before, after = changed_part(value_text(r.file, r.field, old, vocab),
+                                         value_text(r.file, r.field, new, vocab))
             change = f"{before or '(tom)'} → {after or '(tom)'}"
-        what = f"{describe_row(r.file, key, vocab)}: {vocab.label('field', r.field)} ({r.file})"
+        what = f"{describe_row(r.file, key, vocab, errata_labels)}: {vocab.label('field', r.field)} ({r.file})"
         rows.append({"Dato": str(r.date)[:10], "Hva": what, "Endring": change, "Begrunnelse": r.reason,
-                     "Kilde": f"{vocab.document(r.document)}, {r.location}"})
+                     "Kilde": vocab.cited(r.document, r.location)})
     return pd.DataFrame(rows, columns=["Dato", "Hva", "Endring", "Begrunnelse", "Kilde"])
 
 
@@ -235,5 +276,5 @@ def revision_counts(frames: dict[str, pd.DataFrame]) -> dict[str, int]:
     }
 
 
-__all__ = ["ReleaseUnavailable", "changed_part", "describe_row", "git_release", "last_release", "revision_counts", "revision_table", "revisions_by_file",
-           "unlogged_changes", "whole_row_text"]
+__all__ = ["MAINTAINER_TEXTS", "ReleaseUnavailable", "changed_part", "describe_row", "git_release", "last_release", "revision_counts", "revision_table", "revisions_by_file",
+           "unlogged_changes", "value_text", "whole_row_text"]

@@ -9,9 +9,15 @@ in code. Build one :class:`Vocabulary` from the frames :func:`evalkit.data.valid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
+
+# How the data writes where a value stands (``p. text, lines 155 and 1104``, ``Tabell 5.1, line 1087``, ``p. 12,
+# line 3``) and the book's words for it: the words are replaced, never the numbers or table names.
+_LOCATION_WORDS = ((re.compile(r"\bp\. text\b"), "tekst"), (re.compile(r"\bp\. (?=\d)"), "s. "),
+                   (re.compile(r"\blines? (?=\d)"), "linje "), (re.compile(r"(?<=\d) and (?=\d)"), " og "))
 
 # The label vocabularies of the package: ``labels_<name>.csv``, each ``code`` -> ``label`` (+ extras).
 LABEL_VOCABULARIES = ("unit", "direction", "type", "qualifier", "errata_kind", "colour", "trend_status",
@@ -83,6 +89,22 @@ class Vocabulary:
     def document(self, document: str) -> str:
         """How a source document is cited in tables: ``Fafo 2019``."""
         return str(self.documents.at[document, "label"])
+
+    @staticmethod
+    def location(location) -> str:
+        """Where in a source document a value stands, in the book's words: ``p. text, lines 155 and 1104``
+        -> ``tekst, linje 155 og 1104``; ``Tabell 5.1, line 1087`` -> ``Tabell 5.1, linje 1087``. The data
+        keeps its own form (it is part of keys and of the revision log)."""
+        if location is None or pd.isna(location):
+            return ""
+        text = str(location)
+        for pattern, words in _LOCATION_WORDS:
+            text = pattern.sub(words, text)
+        return text
+
+    def cited(self, document: str, location) -> str:
+        """A document and the place in it, as tables cite a source: ``Fafo 2019, Tabell 7.1, linje 1290``."""
+        return f"{self.document(document)}, {self.location(location)}"
 
     def area(self, area: str) -> str:
         """An area's name: ``Hovedmål 1: Reell brukerinnflytelse``."""
