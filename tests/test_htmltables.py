@@ -65,6 +65,7 @@ def test_verdict_table_of_hovedmal5(ch):
     assert list(by_id) == [str(i) for i in range(87, 94)]
     assert by_id["87"][2:] == ["134 (2016)", "162 (2020)", "4,9 %", "✓ grønn"]
     assert by_id["88"][2:] == ["675 (2016)", "261 (2020)", "−21,1 %", "✗ rød"]
+    assert ch.overall_counts_text("hovedmal5") == "6 grønne og 1 rød"   # as the prose above the table says
     # the colour is carried by symbol and word too, on its background
     cell = verdict.find("tbody").find("tr").find_all("td")[-1].find("span")
     assert BACKGROUND["green"] in cell["style"]
