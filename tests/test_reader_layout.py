@@ -2,7 +2,7 @@
 table fits the text column at 1024 and 1280 px with no sideways scrolling of it or the page; on a
 390 px phone every row still shows the indicator's number, name and colour symbol inside the screen;
 the full table opens from the keyboard and scrolls inside its own box. Screenshots of every chapter
-with a verdict table, at 1280 and 390 px, are saved under the build folder."""
+with a verdict table, at 1280 and 390 px, are saved under the build folder (screenshots-reader/)."""
 
 import pytest
 
@@ -56,7 +56,7 @@ def test_verdict_tables_fit_the_column(site, browser, width):
 
 def test_phone_shows_number_name_and_colour(site, browser):
     html, base = site
-    shots = html.parent / "screenshots"
+    shots = html.parent / "screenshots-reader"   # beside test_browser's screenshots of every page
     shots.mkdir(exist_ok=True)
     problems, seen = [], 0
     for page in PAGES:

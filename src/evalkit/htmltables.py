@@ -44,6 +44,9 @@ class Html(str):
     def _repr_html_(self) -> str:
         return str(self)
 
+    def __repr__(self) -> str:  # the notebook's text/plain: short, not the HTML a second time
+        return f"<HTML, {len(self)} characters>"
+
     def to_html(self) -> str:
         return str(self)
 
