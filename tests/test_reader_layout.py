@@ -1,13 +1,13 @@
 """What a reader sees of each chapter's indicators, measured in Debian's headless Chromium: the verdict
 table fits the text column at 1024 and 1280 px with no sideways scrolling of it or the page; on a
 390 px phone every row still shows the indicator's number, name and colour symbol inside the screen;
-the full table opens from the keyboard and scrolls inside its own box. Screenshots of every chapter
+the full table opens from the keyboard and scrolls inside its own box. Both editions. Screenshots of every chapter
 with a verdict table, at 1280 and 390 px, are saved under the build folder (screenshots-reader/)."""
 
 import pytest
 
 from .test_book import AREA_PAGE, FRAMES, VOCAB, page_of
-from .test_browser import browser, site  # noqa: F401  (fixtures)
+from .test_browser import browser  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.book
 
@@ -27,8 +27,29 @@ const inside = e => { const r = e.getBoundingClientRect();
 return [...document.querySelectorAll('main table[data-verdict] tbody tr')].map(tr => {
   const cells = tr.querySelectorAll('th, td'), colour = tr.querySelector('.evalkit-colour');
   return {number: cells[0].innerText.trim(), numberShown: inside(cells[0]), nameShown: inside(cells[1]),
-          name: cells[1].innerText.trim(), colour: colour ? colour.innerText : '', colourShown: !!colour && inside(colour)};
+          name: cells[1].innerText.trim(), colour: colour ? colour.innerText : '',
+          colourShown: !!colour && inside(colour)};
 });"""
+
+
+@pytest.fixture(scope="module", params=[2020, 2018], ids=["as-of-2020", "as-of-2018"])
+def site(request, built_book):
+    """Each edition's book served over HTTP."""
+    import functools
+    import http.server
+    import threading
+
+    html = built_book(request.param)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(html.resolve()))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield html, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
 
 
 def load(driver, base, page, width):

@@ -118,7 +118,7 @@ def table_frame(chapter: Chapter, table: AreaTable) -> tuple[pd.DataFrame, pd.Da
         markers = [SIGNIFICANCE_MARKERS.get(r, "") if c != s else ""
                    for c, s, r in zip(colours, sub["significance"], sub["significance_reason"])]
         shown[label] = [f"{v} {vocab.colour(c).symbol}{m}" for v, c, m in zip(shown[label], colours, markers)]
-        css[label] = [f"background-color: {BACKGROUND[c]}" for c in colours]
+        css[label] = [f"background-color: {BACKGROUND[c]}; color: {TEXT}" for c in colours]
     shown = shown.drop(columns=[c for c in shown.columns if c.startswith("Farge ")])
     css = css[shown.columns]
     if table.as_of >= 2019:
@@ -221,7 +221,7 @@ def legend_html(chapter: Chapter) -> str:
     rel = fmt.number(chapter.thresholds.get("relative_threshold", DEFAULT_RELATIVE_THRESHOLD), 1)
     items = []
     for code, c in chapter.vocab.colours.items():
-        items.append(f'<span class="evalkit-legend-item" style="background-color: {BACKGROUND[code]}">'
+        items.append(f'<span class="evalkit-legend-item" style="background-color: {BACKGROUND[code]}; color: {TEXT}">'
                      f"{html.escape(c.symbol)} {html.escape(c.label)}: {html.escape(c.meaning)}</span>")
     note = (f"Terskel: {pts} prosentpoeng per år for andeler, {rel} prosent per år for antall og beløp. "
             "Ca. = omtrentlig verdi (vises, men vurderes ikke); † = verdi fra en ny serie som ikke kan "
