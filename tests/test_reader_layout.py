@@ -7,6 +7,7 @@ with a verdict table, at 1280 and 390 px, are saved under the build folder (scre
 import pytest
 
 from .test_book import AREA_PAGE, FRAMES, VOCAB, page_of
+from . import test_browser
 from .test_browser import browser  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.book
@@ -34,22 +35,8 @@ return [...document.querySelectorAll('main table[data-verdict] tbody tr')].map(t
 
 @pytest.fixture(scope="module", params=[2020, 2018], ids=["as-of-2020", "as-of-2018"])
 def site(request, built_book):
-    """Each edition's book served over HTTP."""
-    import functools
-    import http.server
-    import threading
-
-    html = built_book(request.param)
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(html.resolve()))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield html, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    """Each edition's book served over HTTP, by test_browser's server (its fixture serves 2020 only)."""
+    yield from test_browser.site.__wrapped__(lambda _: built_book(request.param))
 
 
 def load(driver, base, page, width):
