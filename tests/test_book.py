@@ -68,6 +68,11 @@ def test_area_table_ids_and_colours(built, area):
             for tr in node.find("tbody").find_all("tr")]
     ids = [int(row[0]) for row in body]
     assert ids == list(table.indicators.index)
+    # the verdict table above it (what a reader sees first) has the same indicators, each with a colour
+    verdict = soup(html, AREA_PAGE[area]).find("table", attrs={"data-verdict": f"{area}-farger"})
+    rows = verdict.find("tbody").find_all("tr")
+    assert [int(tr.find("th").get_text()) for tr in rows] == ids
+    assert all(tr.find(class_="evalkit-colour").get_text().split()[0] in SYMBOL for tr in rows)
     for p in table.periods:
         col = headers.index(period_label(p))
         for ident, row in zip(ids, body):
@@ -83,10 +88,15 @@ FIGURE_CHAPTERS = ["bakgrunn", "ressursinnsats", "kapasitet", *[f"hovedmal{i}" f
 @pytest.mark.parametrize("name", [page_of(n) for n in FIGURE_CHAPTERS])
 def test_chapters_have_figures(built, name):
     _, html = built
-    images = soup(html, name).find("main").find_all("img")
+    main = soup(html, name).find("main")
+    images = main.find_all("img")
     assert images, f"{name} has no figure"
     for img in images:
         assert (html / name).parent.joinpath(img["src"]).resolve().is_file(), img["src"]
+        # a text alternative made from the figure's data, not the file's path
+        assert img["alt"].startswith(("Linjediagram: ", "Stolpediagram: ", "Diagram: ", "Liggende ")), img["alt"]
+    # and under each figure its numbers as a table
+    assert len(main.select("details.evalkit-figure-data table")) == len(images)
 
 
 def test_glued_numbers_equal_evalkit(built):
@@ -218,3 +228,12 @@ def test_bakgrunn_numbers_come_from_the_data(built):
     res = soup(html, page_of("ressursinnsats")).find("main")
     assert res.find("a", href=lambda h: h and "bakgrunn.html" in h) is not None
     assert f"hvordan {frie} milliarder av {total} milliarder kroner" in tidy(main_text(html, page_of("ressursinnsats")))
+
+
+def test_figure_alt_text_on_the_page(built):
+    """The image's alt is the figure's text alternative with its numbers (observations.csv: indicator 88
+    has 675, 650 and 329 in 2016-2018), carried from the notebook by _ext/figure_alt.py."""
+    _, html = built
+    alts = [img["alt"] for img in soup(html, AREA_PAGE["hovedmal5"]).find("main").find_all("img")]
+    line = "88: Soner i behandlingsinstitusjon (§ 12): 675 i 2016, 650 i 2017"   # then ", 329 i 2018" or " og …"
+    assert any(line in a and "329 i 2018" in a for a in alts), alts

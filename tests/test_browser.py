@@ -65,7 +65,8 @@ def test_pages_in_the_browser(site, browser):
         errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
         problems += [f"{page}: console: {m}" for m in errors]
         main = browser.find_element(By.TAG_NAME, "main")
-        for table in main.find_elements(By.CSS_SELECTOR, "table.evalkit-table"):
+        # a table inside a closed <details> (an area's full table) is hidden until the reader opens it
+        for table in main.find_elements(By.CSS_SELECTOR, "table.evalkit-table:not(details:not([open]) table)"):
             if not (table.is_displayed() and table.size["height"] > 20):
                 problems.append(f"{page}: a table is not visible")
         for img in main.find_elements(By.TAG_NAME, "img"):

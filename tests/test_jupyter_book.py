@@ -42,7 +42,7 @@ def page_content(html: Path, name: str) -> dict:
     main = BeautifulSoup((html / f"{name}.html").read_text(encoding="utf-8"), "html.parser").find("main")
     figures = [hashlib.sha256((html / name).parent.joinpath(img["src"]).read_bytes()).hexdigest()
                for img in main.find_all("img")]
-    # pandas' Styler ids are fixed by evalkit (set_uuid), so tables compare as HTML
+    # table ids are fixed by evalkit (tbl-<name>), so tables compare as HTML
     return {"text": " ".join(main.get_text(" ", strip=True).split()), "tables": [str(t) for t in main.find_all("table")],
             "figures": figures}
 

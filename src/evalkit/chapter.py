@@ -185,6 +185,11 @@ class Chapter:
         """The colours of a table's change column in words: ``1 grønn, 6 gule, 3 røde og 8 grå``."""
         return words.colour_counts_text(colour_counts(table, period), self.vocab)
 
+    def overall_counts_text(self, area: str) -> str:
+        """The colours of an area's indicators from first to last measurement (as its verdict table
+        shows them) in words: ``6 grønne og 1 rød``."""
+        return words.colour_counts_text(self.colour_counts_by_area().loc[area], self.vocab)
+
     SPAN_PARTS = ("first", "first_year", "last", "last_year", "change", "move", "colour")
 
     def glue_span(self, prefix: str, ident: int, *parts: str, series: str = "main") -> tuple[int, int]:

@@ -61,13 +61,13 @@ def level(value, unit: str, decimals: int | None = None) -> str:
     as the value has, at most 2): shares with "%", money and counts grouped."""
     if _is_missing(value):
         return NA
-    decimals = _decimals_of(value) if decimals is None else int(decimals)
+    decimals = decimals_of(value) if decimals is None else int(decimals)
     if unit == "percent":
         return percent(value, decimals)
     return number(value, decimals)
 
 
-def _decimals_of(value) -> int:
+def decimals_of(value) -> int:
     """The number of decimals a float needs (at most 2): 3.41 -> 2, 2.0 -> 0, 5.3 -> 1."""
     d = decimal.Decimal(repr(float(value))).normalize()
     return min(max(-d.as_tuple().exponent, 0), 2)

@@ -42,6 +42,12 @@ def and_join(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
+def shorten(text: str, width: int = 60) -> str:
+    """*text* cut at the last word boundary before *width* characters, with `` …`` (as it is if short
+    enough): ``shorten("Andel kommuner som har innhentet brukererfaringer", 30)`` -> ``Andel kommuner som har …``."""
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + " …"
+
+
 def years_text(years) -> str:
     """Years in words, consecutive runs of three or more as spans: ``2016–2018``, ``2016–2018 og 2020``,
     ``2017 og 2018``."""
@@ -98,4 +104,4 @@ def reported_text(rows: pd.DataFrame, vocab: Vocabulary) -> str:
 
 
 __all__ = ["Text", "and_join", "colour_counts_text", "count_text", "glue", "glue_all", "join_values",
-           "reported_text", "span_text", "years_text"]
+           "reported_text", "shorten", "span_text", "years_text"]
