@@ -6,9 +6,13 @@ runs axe-core over the built book and tabs through a page to check them).
   ``search-button-field.html`` (its ``aria-label`` "Søk" hid the visible "Ctrl + K"),
   ``theme-switcher.html`` (Font Awesome turned each icon's ``title`` into text inside the button that its
   ``aria-label`` did not contain), ``toggle-primary-sidebar.html`` and ``toggle-secondary-sidebar.html``
-  (named only by an English ``title``).
+  (named only by an English ``title``); ``sections/header.html`` loses the two sidebar toggles that
+  sphinx-book-theme hides, since both themes' scripts bind to the first toggle of the page and the
+  visible ones therefore did nothing (pydata-sphinx-theme issue 2451: no chapter list on a phone).
 - ``static/accessibility.css``: a visible focus ring on everything the keyboard reaches (the theme
-  removes it from the search field and the sidebar toggle).
+  removes it from the search field and the sidebar toggle); ``static/accessibility.js`` keeps focus on
+  a toolbar button used from the keyboard, and gives it back to the button when the dialog it opened
+  closes (sphinx-book-theme blurs these buttons, so focus fell to the top of the page).
 - Every header cell of every table gets a ``scope`` (``col``/``colgroup`` in the head, ``row`` in the
   body): tables come from pandas' Styler, MyST and docutils, and none of them writes one.
 - The bibliography's ``role="doc-biblioentry"`` (deprecated in DPUB-ARIA 1.1, and not a list item, so
@@ -100,6 +104,7 @@ def _config_inited(app, config):
 def setup(app):
     app.connect("config-inited", _config_inited)
     app.add_css_file("accessibility.css")
+    app.add_js_file("accessibility.js", loading_method="defer")
     app.connect("html-page-context", _page_context)
     # After sphinx-external-toc has written its bare redirect (priority 500).
     app.connect("build-finished", _finish, priority=900)
