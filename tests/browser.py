@@ -119,7 +119,9 @@ def site_pages(html: Path) -> list[str]:
 # (a <div onclick>, a role="button" without tabindex, a disabled-looking control) keeps keyboard users out.
 UNREACHABLE_JS = """
 const out = [];
-for (const el of document.querySelectorAll('a[href], button, summary, input, select, textarea, [onclick], [role=button], [role=link], [role=tab], [role=menuitem]')) {
+const clickable = 'a[href], button, summary, input, select, textarea, [onclick], [role=button], [role=link], '
+  + '[role=tab], [role=menuitem]';
+for (const el of document.querySelectorAll(clickable)) {
   if (el.closest('dialog:not([open]), [hidden], [inert]')) continue;
   const r = el.getBoundingClientRect(), s = getComputedStyle(el);
   if (!r.width || !r.height || s.visibility === 'hidden' || s.display === 'none') continue;

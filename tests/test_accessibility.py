@@ -46,7 +46,8 @@ def test_every_table_header_cell_gets_a_scope():
 
 
 def test_bibliography_entries_are_list_items():
-    body = '<div role="list" class="citation-list"><div class="citation" id="id2" role="doc-biblioentry"><p>A</p></div></div>'
+    body = ('<div role="list" class="citation-list"><div class="citation" id="id2" role="doc-biblioentry">'
+            '<p>A</p></div></div>')
     assert accessible_body(body) == ('<div role="list" class="citation-list"><div class="citation" id="id2" '
                                      'role="listitem"><p>A</p></div></div>')
 
@@ -59,6 +60,32 @@ def test_entry_page_has_language_title_and_link():
     assert soup.find("meta", attrs={"http-equiv": "Refresh"})["content"] == "0; url=chapters/00_intro.html"
     assert soup.find("a")["href"] == "chapters/00_intro.html"
     assert soup.find("link", rel="icon")["href"] == "_static/f.svg"
+
+
+# --- the check itself ----------------------------------------------------------------------------------
+
+# What the theme wrote before _ext/accessibility (the issue's axe-core findings), in one page: no language,
+# no title, a button whose aria-label hides its visible "Ctrl + K", the bibliography's deprecated role in
+# a list, and a clickable <div> outside the Tab order.
+BROKEN = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><main>
+<button class="btn" aria-label="Søk">Søk <kbd>Ctrl</kbd>+<kbd>K</kbd></button>
+<div role="list"><div role="doc-biblioentry"><p>Wilson 1927 <a href="#x">x</a></p></div></div>
+<div onclick="void 0" style="width: 50px; height: 20px">klikk</div>
+</main></body></html>"""
+
+
+@pytest.mark.book
+def test_the_check_finds_what_the_issue_measured(chromium):
+    from urllib.parse import quote
+
+    from .browser import AXE, check_page
+
+    chromium.get("data:text/html;charset=utf-8," + quote(BROKEN))
+    visit = check_page(chromium, AXE.read_text(encoding="utf-8"))
+    assert sorted((v["id"], v["impact"]) for v in visit.violations) == [
+        ("aria-deprecated-role", "minor"), ("aria-required-children", "critical"), ("document-title", "serious"),
+        ("html-has-lang", "serious"), ("label-content-name-mismatch", "serious")]
+    assert visit.unreachable == ['<div onclick="void 0" style="width: 50px; height: 20px">klikk</div>']
 
 
 # --- the built pages ----------------------------------------------------------------------------------
@@ -235,12 +262,12 @@ def test_chapter_list_on_a_phone_by_keyboard(chromium, served, as_of):
         chromium.get(site.url(CHAPTER))
         keys.tab_until(lambda s: "primary-toggle" in s["cls"], limit=5)
         keys.press("ENTER")
-        assert wait_for(lambda: chromium.execute_script("return document.getElementById('pst-primary-sidebar-modal').open"))
+        modal_open = "return document.getElementById('pst-primary-sidebar-modal').open"
+        assert wait_for(lambda: chromium.execute_script(modal_open))
         stop = keys.tab_until(is_chapter_link)[-1]
         assert stop["dialog"] and stop["outline"] != "none", stop
         keys.press("ESCAPE")
-        assert wait_for(lambda: not chromium.execute_script(
-            "return document.getElementById('pst-primary-sidebar-modal').open"))
+        assert wait_for(lambda: not chromium.execute_script(modal_open))
         assert wait_for(lambda: "primary-toggle" in keys.focus()["cls"])  # focus back on the toggle
     finally:
         viewport(chromium, WIDTHS["desktop"])
