@@ -26,6 +26,7 @@ runs axe-core over the built book and tabs through a page to check them).
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 
@@ -96,9 +97,12 @@ def _finish(app, exception):
 
 
 def _config_inited(app, config):
+    # Relative to the configuration's folder, as Sphinx reads them: an absolute path would change the
+    # configuration's hash (.buildinfo) with the folder the book is built in.
+    here = Path(os.path.relpath(HERE, app.confdir)).as_posix()
     # Before the themes' component folders, which they add to templates_path themselves.
-    config.templates_path.insert(0, str(HERE / "templates"))
-    config.html_static_path.append(str(HERE / "static"))
+    config.templates_path.insert(0, f"{here}/templates")
+    config.html_static_path.append(f"{here}/static")
 
 
 def setup(app):
