@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+AXE    := node_modules/.installed
 AS_OF  ?= 2020
 
 .PHONY: book preview test fuzz mutate bench lock clean browser
@@ -17,7 +18,7 @@ PORT ?= 8000
 preview: $(STAMP)
 	$(BIN)/evalkit preview --as-of $(AS_OF) --port $(PORT)
 
-test: $(STAMP) browser
+test: $(STAMP) browser $(AXE)
 	$(BIN)/python -m pytest
 
 # The validation fuzz test with many more cases than `make test` runs (FUZZ_EXAMPLES=150 there).
@@ -43,6 +44,15 @@ browser:
 	  echo "installing Debian's chromium and chromium-driver"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# axe-core for the accessibility test, at the exact version of package-lock.json (npm ci; no scripts run).
+# Debian's npm is installed first if the machine has none.
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "installing Debian's npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=...)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,4 +71,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) _build
+	rm -rf $(VENV) _build node_modules

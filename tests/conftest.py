@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from .browser import chromium, served, visited  # noqa: F401 (the browser fixtures, shared)
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 

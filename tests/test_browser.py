@@ -1,88 +1,51 @@
-"""The built book in a real browser (Debian's headless Chromium, driven by Selenium through Debian's
-chromedriver; nothing is downloaded): every page loads without console errors, tables and figures are
-visible, and a screenshot of each chapter is saved under the build folder. Internal links are checked
-offline."""
+"""The built book in a real browser, both editions (Debian's headless Chromium through Selenium; see
+tests/browser.py): every page loads without console errors, its tables and figures are shown, and a
+screenshot of every chapter at 1280 px and at 390 px is saved under the build folder. Internal links are
+checked offline."""
 
-import functools
-import http.server
-import shutil
-import threading
+import struct
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
-from .test_book import PAGES
+from .browser import PAGE_HEIGHT, WIDTHS, chapters
 
 pytestmark = pytest.mark.book
 
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+EDITIONS = [2020, 2018]
 
 
-@pytest.fixture(scope="module")
-def site(built_book):
-    html = built_book(2020)
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(html.resolve()))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield html, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", head[16:24])
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not (CHROMIUM and DRIVER):
-        pytest.fail("chromium and chromedriver are needed (make test installs Debian's packages)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    yield driver
-    driver.quit()
-
-
-def test_pages_in_the_browser(site, browser):
-    from selenium.webdriver.common.by import By
-
-    html, base = site
-    shots = html.parent / "screenshots"  # the build folder (html is its published link)
-    shots.mkdir(exist_ok=True)
+@pytest.mark.parametrize("as_of", EDITIONS)
+def test_pages_in_the_browser(visited, as_of):
     problems = []
-    for page in PAGES:
-        browser.get(f"{base}/{page}.html")
-        errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-        problems += [f"{page}: console: {m}" for m in errors]
-        main = browser.find_element(By.TAG_NAME, "main")
-        # a table inside a closed <details> (an area's full table) is hidden until the reader opens it
-        for table in main.find_elements(By.CSS_SELECTOR, "table.evalkit-table:not(details:not([open]) table)"):
-            if not (table.is_displayed() and table.size["height"] > 20):
-                problems.append(f"{page}: a table is not visible")
-        for img in main.find_elements(By.TAG_NAME, "img"):
-            loaded = browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img)
-            if not (loaded and img.is_displayed()):
-                problems.append(f"{page}: figure {img.get_attribute('src')} not shown")
-        height = browser.execute_script("return document.body.scrollHeight")
-        browser.set_window_size(1400, min(max(height, 1000), 12000))
-        browser.save_screenshot(str(shots / f"{page.replace('/', '_')}.png"))
-        browser.set_window_size(1400, 1000)
+    for page, visit in visited(as_of).items():
+        problems += [f"{page}: console: {m}" for m in visit.console]
+        problems += [f"{page}: {what} is not shown" for what in visit.hidden]
     assert not problems, "\n".join(problems)
-    assert len(list(shots.glob("*.png"))) == len(PAGES)
 
 
-def test_internal_links_resolve(built_book):
-    html = built_book(2020).resolve()
+@pytest.mark.parametrize("as_of", EDITIONS)
+def test_screenshots_of_every_chapter(visited, as_of):
+    visits = visited(as_of)
+    for page in chapters():
+        for name, width in WIDTHS.items():
+            png = visits[page].screenshots[name]
+            w, h = png_size(png)
+            assert w == width and h >= PAGE_HEIGHT, f"{page} at {width} px: {png} is {w} x {h}"
+
+
+@pytest.mark.parametrize("as_of", EDITIONS)
+def test_internal_links_resolve(built_book, as_of):
+    html = built_book(as_of).resolve()
     ids: dict[Path, set[str]] = {}
 
     def anchors(path: Path) -> set[str]:

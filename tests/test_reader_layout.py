@@ -1,14 +1,13 @@
 """What a reader sees of each chapter's indicators, measured in Debian's headless Chromium: the verdict
 table fits the text column at 1024 and 1280 px with no sideways scrolling of it or the page; on a
 390 px phone every row still shows the indicator's number, name and colour symbol inside the screen;
-the full table opens from the keyboard and scrolls inside its own box. Both editions. Screenshots of every chapter
-with a verdict table, at 1280 and 390 px, are saved under the build folder (screenshots-reader/)."""
+the full table opens from the keyboard and scrolls inside its own box. Both editions. (The screenshots of
+every chapter at 1280 and 390 px are saved by the shared visit in tests/browser.py.)"""
 
 import pytest
 
 from .test_book import AREA_PAGE, FRAMES, VOCAB, page_of
-from . import test_browser
-from .test_browser import browser  # noqa: F401  (a fixture)
+from .browser import viewport
 
 pytestmark = pytest.mark.book
 
@@ -34,13 +33,21 @@ return [...document.querySelectorAll('main table[data-verdict] tbody tr')].map(t
 
 
 @pytest.fixture(scope="module", params=[2020, 2018], ids=["as-of-2020", "as-of-2018"])
-def site(request, built_book):
-    """Each edition's book served over HTTP, by test_browser's server (its fixture serves 2020 only)."""
-    yield from test_browser.site.__wrapped__(lambda _: built_book(request.param))
+def site(request, served):
+    """Each edition's book on the shared local server (tests/browser.py)."""
+    found = served(request.param)
+    return found.html, found.base
+
+
+@pytest.fixture
+def browser(chromium):
+    """The session's Chromium, back at a laptop's width after the test."""
+    yield chromium
+    viewport(chromium, 1280)
 
 
 def load(driver, base, page, width):
-    driver.set_window_size(width, 900)
+    viewport(driver, width)
     driver.get(f"{base}/{page}.html")
     return driver.execute_script("return window.innerWidth")
 
@@ -64,8 +71,6 @@ def test_verdict_tables_fit_the_column(site, browser, width):
 
 def test_phone_shows_number_name_and_colour(site, browser):
     html, base = site
-    shots = html.parent / "screenshots-reader"   # beside test_browser's screenshots of every page
-    shots.mkdir(exist_ok=True)
     problems, seen = [], 0
     for page in PAGES:
         width = load(browser, base, page, 390)
@@ -75,11 +80,6 @@ def test_phone_shows_number_name_and_colour(site, browser):
             if not (row["number"].isdigit() and row["numberShown"] and row["name"] and row["nameShown"]
                     and row["colourShown"] and row["colour"].split()[0] in SYMBOLS):
                 problems.append(f"{page}: row {row}")
-        for w in (390, 1280):
-            load(browser, base, page, w)
-            height = browser.execute_script("return document.body.scrollHeight")
-            browser.set_window_size(w, min(height, 12000))
-            browser.save_screenshot(str(shots / f"reader-{page.split('/')[-1]}-{w}.png"))
     assert not problems, "\n".join(problems)
     active = FRAMES["indicators"]["status"] == "active"
     assert seen == active.sum() + 2   # every active indicator once, and kapasitet's two (4 and 7) again
