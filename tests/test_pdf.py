@@ -1,0 +1,183 @@
+"""The print edition of both editions (the PDF that ``evalkit build`` makes beside the HTML), read with
+poppler's tools as a reader's software would: document information, fonts, outline, the tagged
+structure and the text; the cover, a chapter table and a figure page are rendered to PNG under the
+build folder (``pdf-pages/``)."""
+
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from evalkit import Vocabulary, validate
+from evalkit.keys import tree_digest
+from evalkit.pdf import PDF_FOLDER, PDF_NAME, printed_pages
+from evalkit.tables import display_frame, indicator_table, period_label
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.book
+
+FRAMES = validate(ROOT / "data")
+VOCAB = Vocabulary.from_frames(FRAMES)
+TITLE = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+PAGES = printed_pages(ROOT)
+# Areas whose table is checked cell by cell against evalkit (one from each part of the book)
+AREAS = ["ressursinnsats", "hovedmal1", "hovedmal3", "samfunnseffekter"]
+
+
+def run(*cmd: str) -> str:
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 0, f"{' '.join(cmd)}: {proc.stderr}"
+    return proc.stdout
+
+
+@pytest.fixture(scope="module", params=[2020, 2018], ids=["as-of-2020", "as-of-2018"])
+def printed(request, built_book) -> tuple[int, Path, Path]:
+    html = built_book(request.param)
+    return request.param, html, html / PDF_FOLDER / PDF_NAME
+
+
+def info(pdf: Path) -> dict[str, str]:
+    return dict(line.split(":", 1) for line in run("pdfinfo", str(pdf)).splitlines() if ":" in line)
+
+
+def chapter_title(html: Path, docname: str) -> str:
+    h1 = BeautifulSoup((html / f"{docname}.html").read_text(encoding="utf-8"), "html.parser").select_one("article h1")
+    for link in h1.select("a.headerlink"):
+        link.decompose()
+    return h1.get_text(" ", strip=True)
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """The text of each page (pdftotext separates pages with a form feed), spaces normalised."""
+    return [" ".join(page.replace("\u00ad", "").split()) for page in run("pdftotext", str(pdf), "-").split("\f")]
+
+
+def test_document_information(printed):
+    as_of, _, pdf = printed
+    meta = info(pdf)
+    assert meta["Tagged"].strip() == "yes"
+    assert meta["Title"].strip() == f"{TITLE} (utgave {as_of})"
+    assert meta["Author"].strip()
+    assert meta["Page size"].strip().startswith("594.96 x 841.92")  # A4 (the first page; wide tables turn)
+    # 18 pages, each chapter on a new page, five area tables on landscape pages: at least one page per
+    # printed page and no more than six on average
+    assert len(PAGES) + 2 <= int(meta["Pages"]) <= 6 * len(PAGES), meta["Pages"]
+    raw = pdf.read_bytes()
+    assert re.search(rb"/Lang \(nb\)", raw), "the catalogue's language is not nb"
+    assert b"/StructTreeRoot" in raw and b"/MarkInfo" in raw
+
+
+def test_every_font_is_embedded(printed):
+    _, _, pdf = printed
+    rows = run("pdffonts", str(pdf)).splitlines()[2:]
+    assert rows, "no fonts"
+    for row in rows:  # name type encoding emb sub uni object ID: the emb column is the fourth from the end
+        assert row.split()[-5] == "yes", row
+
+
+def test_outline_has_every_part_and_chapter(printed):
+    _, html, pdf = printed
+    xml = run("pdftohtml", "-xml", "-i", "-q", "-stdout", "-l", "1", str(pdf))
+    outline = ET.fromstring(xml).find("outline")
+    entries = [" ".join("".join(item.itertext()).split()) for item in outline.iter("item")]
+    for page in PAGES:
+        assert chapter_title(html, page.docname) in entries, page.docname
+    for part in {p.part for p in PAGES if p.part}:
+        assert part in entries, part
+
+
+def test_cover_contents_and_chapter_titles(printed):
+    as_of, html, pdf = printed
+    pages = page_texts(pdf)
+    cover = pages[0]
+    assert TITLE in cover and f"Utgave {as_of}" in cover
+    assert "beregnet fra datapakken" in cover
+    assert tree_digest([ROOT / "data"], ROOT / "data")[:16] in cover
+    assert not re.search(r"(^|\s)1$", cover), "the cover carries a page number"
+    contents = " ".join(p for p in pages[1:4] if "Innhold" in p)
+    numbers = {}
+    for page in PAGES:
+        title = chapter_title(html, page.docname)
+        m = re.search(re.escape(title) + r" (\d+)", contents)
+        assert m, f"{title} has no page number in the table of contents"
+        numbers[title] = int(m.group(1))
+        at = numbers[title] - 1  # the chapter starts on that page: its title is its first line
+        assert pages[at].startswith(title) or pages[at].split(" ", 2)[-1].startswith(title) or title in pages[at][:200], \
+            (title, numbers[title], pages[at][:120])
+    assert list(numbers.values()) == sorted(numbers.values())
+    # running page numbers: every page after the cover ends with its number
+    for i, text in enumerate(pages[1:-1], start=2):
+        assert text.endswith(str(i)), (i, text[-40:])
+
+
+def struct_tables(pdf: Path) -> list[list[list[str]]]:
+    """Each table of the tag tree as rows of cell texts (pdfinfo -struct-text)."""
+    tables, rows = [], None
+    cell = None
+    for line in run("pdfinfo", "-struct-text", str(pdf)).splitlines():
+        tag = line.strip()
+        if tag.startswith("Table"):
+            rows = []
+            tables.append(rows)
+        elif rows is not None and tag.startswith("TR"):
+            rows.append([])
+        elif rows is not None and rows and re.match(r"T[DH]\b", tag):
+            cell = rows[-1]
+            cell.append("")
+        elif rows is not None and rows and cell is not None and tag.startswith('"'):
+            cell[-1] = " ".join((cell[-1] + " " + tag.strip('"')).split())
+    return tables
+
+
+def test_area_tables_hold_evalkit_cells(printed):
+    """The numbers and colours of several area tables, cell by cell: the change cells carry evalkit's
+    change and its colour's symbol, and the legend names the colours in words."""
+    as_of, _, pdf = printed
+    tables = struct_tables(pdf)
+    text = " ".join(page_texts(pdf))
+    for c in VOCAB.colours.values():
+        assert f"{c.symbol} {c.label}: {c.meaning}" in text, c.label
+    for area in AREAS:
+        table = indicator_table(FRAMES["indicators"], FRAMES["observations"], area, as_of=as_of)
+        frame = display_frame(table, VOCAB)
+        header = [" ".join(str(h).split()) for h in frame.columns]
+        found = [t for t in tables if t and t[0][:3] == header[:3] and len(t) - 1 >= len(frame)]
+        assert found, f"no table for {area} in the tag tree"
+        rows = {r[0]: r for r in found[0][1:]}
+        for ident in table.indicators.index:
+            row = rows[str(ident)]
+            for p in table.periods:
+                label = period_label(p)
+                symbol = VOCAB.colour(table.colour(ident, p)).symbol
+                cell = row[header.index(label)]
+                assert cell.startswith(str(frame.loc[frame["Nr."] == ident, label].iloc[0]).split(" ")[0]), \
+                    (area, ident, label, cell)
+                assert symbol in cell.split(), (area, ident, label, cell, symbol)
+
+
+def test_pages_as_images(printed):
+    """The cover, the first area table and the first figure of the hovedmål 1 chapter, as PNG files."""
+    as_of, html, pdf = printed
+    pages = page_texts(pdf)
+    caption = f"{VOCAB.area('hovedmal1')}: indikatorer 2016–{as_of}"
+    table_page = next(i for i, t in enumerate(pages, 1) if caption in t)
+    chapter = next(p for p in PAGES if p.docname.endswith("_hovedmal1"))
+    soup = BeautifulSoup((html / f"{chapter.docname}.html").read_text(encoding="utf-8"), "html.parser")
+    before = soup.select_one("article img").find_previous("p").get_text(" ", strip=True)
+    tail = " ".join(before.split()[-6:])
+    text_page = next(i for i, t in enumerate(pages, 1) if i > table_page and tail in t)
+    shots = html.parent / "pdf-pages"
+    shots.mkdir(exist_ok=True)
+    made = []
+    for name, page in [("cover", 1), ("table", table_page), ("figure", text_page), ("figure-next", text_page + 1)]:
+        prefix = shots / f"{as_of}-{name}"
+        run("pdftoppm", "-png", "-r", "60", "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(prefix))
+        made.append(prefix.with_suffix(".png"))
+    for png in made:
+        assert png.stat().st_size > 5000, png
+    print("pages rendered:", *made)
