@@ -6,9 +6,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AS_OF  ?= 2020
 
-.PHONY: book preview test fuzz mutate bench lock clean browser
+.PHONY: book preview test fuzz mutate bench lock clean browser pdftools
 
-book: $(STAMP)
+# The book and its print edition (_build/pdf/, printed by Chromium; poppler reads the page numbers).
+book: $(STAMP) browser pdftools
 	$(BIN)/evalkit build --as-of $(AS_OF)
 
 # Live preview for editing a chapter: serves the book on http://127.0.0.1:$(PORT)/, rebuilds what a save
@@ -17,7 +18,7 @@ PORT ?= 8000
 preview: $(STAMP)
 	$(BIN)/evalkit preview --as-of $(AS_OF) --port $(PORT)
 
-test: $(STAMP) browser
+test: $(STAMP) browser pdftools
 	$(BIN)/python -m pytest
 
 # The validation fuzz test with many more cases than `make test` runs (FUZZ_EXAMPLES=150 there).
@@ -42,6 +43,12 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  echo "installing Debian's chromium and chromium-driver"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# poppler's pdfinfo (the print edition's page numbers) and, for the tests, pdffonts, pdftotext, pdftoppm.
+pdftools:
+	@command -v pdfinfo >/dev/null && command -v pdftoppm >/dev/null || { \
+	  echo "installing Debian's poppler-utils"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=...)")'
