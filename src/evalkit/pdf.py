@@ -277,7 +277,7 @@ def print_page(html_dir: Path, print_dir: Path, edition: Edition, pages: list[Pa
 
         hyphenator = pyphen.Pyphen(lang="nb_NO")
     body, titles = Composer(html_dir, pages, print_dir).compose(hyphenator)
-    web_only = len(list((html_dir / WEB_ONLY).glob("*.html"))) if (html_dir / WEB_ONLY).is_dir() else 0
+    web_only = len([p for p in (html_dir / WEB_ONLY).glob("*.html") if p.stem != "index"])
     css = "".join(f'<link rel="stylesheet" href="{os.path.relpath(html_dir / c, print_dir)}">' for c in PRINT_CSS)
     page = (f'<!DOCTYPE html>\n<html lang="nb"><head><meta charset="utf-8">'
             f"<title>{html.escape(edition.pdf_title)}</title>"
