@@ -133,7 +133,8 @@ class Composer:
             if new != old:
                 el["id"], renamed[old] = new, new
         if renamed:
-            pattern = re.compile("#(" + "|".join(map(re.escape, sorted(renamed, key=len, reverse=True))) + r")(?![\w-])")
+            names = "|".join(map(re.escape, sorted(renamed, key=len, reverse=True)))
+            pattern = re.compile(f"#({names})" + r"(?![\w-])")
             for style in article.find_all("style"):
                 style.string = pattern.sub(lambda m: "#" + renamed[m.group(1)], style.string or "")
 
@@ -147,7 +148,8 @@ class Composer:
             target = page.docname if not path else posixpath.normpath(posixpath.join(folder, path))
             target = target[:-5] if target.endswith(".html") else target
             if target in self.printed:
-                a["href"] = "#" + (self.ids.get((target, fragment), fragment) if fragment else self.printed[target].anchor)
+                inside = self.ids.get((target, fragment), fragment) if fragment else self.printed[target].anchor
+                a["href"] = "#" + inside
             else:  # a web-only page or a download: the text stays, the link goes
                 del a["href"]
                 a["class"] = [*a.get("class", []), "web-only"]
@@ -196,7 +198,8 @@ class Composer:
                 if part is not None:
                     out.append("</section>")
                 if page.part is not None:
-                    out.append(f'<section class="print-part"><h1 class="print-part-title">{html.escape(page.part)}</h1>')
+                    out.append('<section class="print-part">'
+                               f'<h1 class="print-part-title">{html.escape(page.part)}</h1>')
                 part = page.part
             out.append(f'<section class="print-chapter" id="{page.anchor}">{article.decode_contents()}</section>')
         if part is not None:
