@@ -174,3 +174,22 @@ def test_a_damaged_cache_entry_is_dropped_and_executed_again(editions, tmp_path)
     assert sorted(report["executed"]) == ["chapters/andre.md", "chapters/kapittel.md"]
     complete(out)
     no_debris(out)
+
+
+def test_a_failed_pdf_step_publishes_nothing(editions, tmp_path):
+    """The PDF is made in the stage before publishing: when it fails (here poppler's pdfinfo is not on
+    the PATH), the build fails naming it and the old book and its PDF stay as they were."""
+    _, _, _, old, _, _ = editions
+    src, out = fresh_copy(editions, tmp_path)
+    set_code(src / "chapters" / "kapittel.md", "print('ny')")
+    tools = tmp_path / "bin"  # the browser and its driver, but no poppler
+    tools.mkdir()
+    for name in ("chromium", "chromedriver"):
+        (tools / name).symlink_to(shutil.which(name))
+    proc = subprocess.run([*BUILD, "--root", str(src), "--out", str(out)], capture_output=True, text=True,
+                          env={**os.environ, "PATH": str(tools)}, timeout=600)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "build failed; the published book is unchanged." in proc.stderr and "pdfinfo" in proc.stderr, proc.stderr
+    assert published_state(out) == old
+    complete(out)
+    no_debris(out)
