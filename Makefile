@@ -7,9 +7,10 @@ STAMP  := $(VENV)/.installed
 AXE    := node_modules/.installed
 AS_OF  ?= 2020
 
-.PHONY: book preview test fuzz mutate bench lock clean browser
+.PHONY: book preview test fuzz mutate bench lock clean browser pdftools
 
-book: $(STAMP)
+# The book and its print edition (_build/pdf/, printed by Chromium; poppler reads the page numbers).
+book: $(STAMP) browser pdftools
 	$(BIN)/evalkit build --as-of $(AS_OF)
 
 # Live preview for editing a chapter: serves the book on http://127.0.0.1:$(PORT)/, rebuilds what a save
@@ -18,7 +19,7 @@ PORT ?= 8000
 preview: $(STAMP)
 	$(BIN)/evalkit preview --as-of $(AS_OF) --port $(PORT)
 
-test: $(STAMP) browser $(AXE)
+test: $(STAMP) browser pdftools $(AXE)
 	$(BIN)/python -m pytest
 
 # The validation fuzz test with many more cases than `make test` runs (FUZZ_EXAMPLES=150 there).
@@ -52,6 +53,12 @@ $(AXE): package.json package-lock.json
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
+
+# poppler's pdfinfo (the print edition's page numbers) and, for the tests, pdffonts, pdftotext, pdftoppm.
+pdftools:
+	@command -v pdfinfo >/dev/null && command -v pdftoppm >/dev/null || { \
+	  echo "installing Debian's poppler-utils"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=...)")'

@@ -88,7 +88,8 @@ def mini_package(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
-    """``built_book(as_of)``: the HTML folder of a whole-book build, made once per session and edition."""
+    """``built_book(as_of)``: the HTML folder of a whole-book build with its print edition (``html/pdf``),
+    made once per session and edition."""
     from evalkit.build import build
 
     cache: dict[int, Path] = {}
@@ -96,7 +97,7 @@ def built_book(tmp_path_factory):
     def get(as_of: int) -> Path:
         if as_of not in cache:
             out = tmp_path_factory.mktemp(f"book-{as_of}")
-            cache[as_of] = build(as_of=as_of, root=ROOT, out=out, log=lambda *_: None)
+            cache[as_of] = build(as_of=as_of, root=ROOT, out=out, pdf=True, log=lambda *_: None)
         return cache[as_of]
 
     return get
@@ -141,5 +142,7 @@ def tiny_book(root: Path, code: str, markdown: str = "Tekst.", more: dict[str, s
 
 
 def published_state(out: Path) -> dict[str, bytes]:
+    """Every published file: the HTML and, through the ``pdf`` link beside it, the print edition."""
     html = out / "html"
-    return {str(p.relative_to(html)): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
+    state = {str(p.relative_to(html)): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
+    return state | {f"<out>/pdf/{p.name}": p.read_bytes() for p in sorted((out / "pdf").glob("*.pdf"))}

@@ -1,9 +1,10 @@
 """Faults a real machine has, injected into real builds of a small book: a build killed with SIGKILL
 at several moments (seeded, so a run can be repeated), two builds at once, a damaged cache entry.
 
-After each fault the published book is complete (every page and every file a page refers to), equal
-byte for byte to the old book or to the new one and to nothing in between; the next build succeeds;
-and the output folder holds no debris (one stage, the published one; no half-made links or files).
+After each fault the published book is complete (every page and every file a page refers to, and its
+PDF), equal byte for byte to the old book or to the new one (HTML and PDF) and to nothing in between;
+the next build succeeds; and the output folder holds no debris (one stage, the published one; no
+half-made links or files).
 """
 
 import json
@@ -18,6 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from evalkit.pdf import PDF_NAME
 
 from .conftest import DATA, published_state, set_code, tiny_book
 
@@ -50,9 +53,10 @@ def kill(proc: subprocess.Popen) -> None:
 
 
 def complete(out: Path) -> None:
-    """Every page of the published book is there, and every local file a page refers to."""
+    """Every page of the published book is there, every local file a page refers to, and the PDF."""
     html = out / "html"
     assert (html / "index.html").is_file()
+    assert (out / "pdf" / PDF_NAME).read_bytes().startswith(b"%PDF-")
     for page in (p for p in html.rglob("*.html") if "_static" not in p.relative_to(html).parts):
         text = page.read_text(encoding="utf-8")
         for ref in re.findall(r'(?:src|href)="([^"#?]+)', text):
@@ -65,7 +69,7 @@ def no_debris(out: Path) -> None:
     stages = sorted(p.name for p in out.glob("stage-*"))
     published = (out / "html").resolve().parents[1].name
     assert stages == [published], stages
-    assert not list(out.glob(".html-*")) and not list(out.glob(".last-build.json.*"))
+    assert not list(out.glob(".html-*")) and not list(out.glob(".pdf-*")) and not list(out.glob(".last-build.json.*"))
     assert not list((out / "cache").glob(".*.tmp"))
     assert oct((out / "html").resolve().stat().st_mode & 0o777) == "0o755"
 
@@ -168,5 +172,24 @@ def test_a_damaged_cache_entry_is_dropped_and_executed_again(editions, tmp_path)
     assert "chapters/kapittel.md was damaged and is dropped; executing it again" in output, output
     report = json.loads((out / "last-build.json").read_text())
     assert sorted(report["executed"]) == ["chapters/andre.md", "chapters/kapittel.md"]
+    complete(out)
+    no_debris(out)
+
+
+def test_a_failed_pdf_step_publishes_nothing(editions, tmp_path):
+    """The PDF is made in the stage before publishing: when it fails (here poppler's pdfinfo is not on
+    the PATH), the build fails naming it and the old book and its PDF stay as they were."""
+    _, _, _, old, _, _ = editions
+    src, out = fresh_copy(editions, tmp_path)
+    set_code(src / "chapters" / "kapittel.md", "print('ny')")
+    tools = tmp_path / "bin"  # the browser and its driver, but no poppler
+    tools.mkdir()
+    for name in ("chromium", "chromedriver"):
+        (tools / name).symlink_to(shutil.which(name))
+    proc = subprocess.run([*BUILD, "--root", str(src), "--out", str(out)], capture_output=True, text=True,
+                          env={**os.environ, "PATH": str(tools)}, timeout=600)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "build failed; the published book is unchanged." in proc.stderr and "pdfinfo" in proc.stderr, proc.stderr
+    assert published_state(out) == old
     complete(out)
     no_debris(out)

@@ -218,7 +218,8 @@ def remove_debris(out: Path, log=print) -> list[str]:
         if stage.is_dir() and stage.resolve() != published:
             shutil.rmtree(stage, ignore_errors=True)
             removed.append(stage.name)
-    for tmp in [*out.glob(".html-*"), *out.glob(".last-build.json.*"), *(out / "cache").glob(".*.tmp")]:
+    for tmp in [*out.glob(".html-*"), *out.glob(".pdf-*"), *out.glob(".last-build.json.*"),
+                *(out / "cache").glob(".*.tmp")]:
         tmp.unlink(missing_ok=True)
         removed.append(tmp.name)
     if removed:
@@ -503,11 +504,13 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
 def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_dir: Path | None = None,
           root: Path | None = None, out: Path | None = None, force: bool = False,
           points_threshold: float = DEFAULT_POINTS_THRESHOLD,
-          relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD, wait: bool = True, log=print) -> Path:
+          relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD, wait: bool = True, pdf: bool = False,
+          log=print) -> Path:
     """Build the book in *root* (default: the current folder), executing only the notebooks whose key
     changed (all with *force*); return the published HTML folder. What was done is in
     ``<out>/last-build.json``. One build at a time per *out*: another waits for the lock (or, with
-    ``wait=False``, raises :class:`BuildBusy`); what an interrupted build left is removed first."""
+    ``wait=False``, raises :class:`BuildBusy`); what an interrupted build left is removed first. With
+    *pdf* (``evalkit build``'s default) the print edition is made too (:mod:`evalkit.pdf`)."""
     t0 = time.perf_counter()
     root = Path(root or Path.cwd()).resolve()
     if not (root / "_toc.yml").is_file():
@@ -518,13 +521,17 @@ def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_
     plan = Plan.make(root, data_dir, params)
     out.mkdir(parents=True, exist_ok=True)
     with BuildLock(out, wait=wait, log=log):
-        return _build_locked(plan, out, t0, jobs=jobs, force=force, log=log)
+        return _build_locked(plan, out, t0, jobs=jobs, force=force, pdf=pdf, log=log)
 
 
-def _build_locked(plan: Plan, out: Path, t0: float, *, jobs: int | None, force: bool, log) -> Path:
+def _build_locked(plan: Plan, out: Path, t0: float, *, jobs: int | None, force: bool, pdf: bool, log) -> Path:
+    from . import pdf as print_edition
+
     report = BuildReport()
     remove_debris(out, log)
-    if not force and published_key(out) == plan.book:
+    if pdf:
+        print_edition.link_pdf(out)  # <out>/pdf -> html/pdf: switched with the book
+    if not force and published_key(out) == plan.book and (not pdf or print_edition.published_pdf(out)):
         report.reused, report.up_to_date = sorted(plan.names.values()), True
         report.seconds = round(time.perf_counter() - t0, 3)
         _write_report(out, report)
@@ -542,6 +549,9 @@ def _build_locked(plan: Plan, out: Path, t0: float, *, jobs: int | None, force: 
         stage_book(plan, stage, cache, report, jobs=jobs or os.cpu_count() or 1, force=force, log=log)
         log("running jb build (warnings are errors)")
         run_jupyter_book(stage, log)
+        if pdf:  # from the stage, before anything is published
+            print_edition.make_pdf(stage, stage / "_build" / "html", as_of=plan.params["as_of"],
+                                   data_dir=plan.data_dir, log=log)
         (stage / MANIFEST).write_text(json.dumps({"book": plan.book, "notebooks": {plan.names[nb]: plan.keys[nb]
                                                                                    for nb in plan.names}},
                                                  indent=1, sort_keys=True) + "\n")

@@ -81,7 +81,7 @@ def cmd_build(args) -> int:
     from .build import build
 
     return _run(lambda: build(as_of=args.as_of, base=args.base, jobs=args.jobs, data_dir=args.data, force=args.force,
-                              root=args.root, out=args.out, wait=not args.no_wait,
+                              root=args.root, out=args.out, wait=not args.no_wait, pdf=not args.no_pdf,
                               points_threshold=args.points_threshold, relative_threshold=args.relative_threshold)
                 and None, "build failed; the published book is unchanged.")
 
@@ -136,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="execute every notebook and rebuild even if nothing changed (ignore the cache)")
     p.add_argument("--no-wait", action="store_true",
                    help="if another build is running in the same output folder, exit with code 2 instead of waiting")
+    p.add_argument("--no-pdf", action="store_true", help="build the web book only, without the print edition (PDF)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("preview", help="serve the book on localhost, rebuilt and reloaded on every save")
