@@ -64,6 +64,7 @@ class BuildReport:
     reused: list[str] = field(default_factory=list)
     up_to_date: bool = False
     seconds: float = 0.0
+    sphinx_incremental: bool = False  # Sphinx re-read only the changed pages (evalkit.sphinx_warm)
 
 
 def is_text_notebook(path: Path) -> bool:
@@ -162,6 +163,33 @@ class NotebookCache:
             other.unlink(missing_ok=True)
 
 
+def with_prose(executed: bytes, source: Path) -> bytes | None:
+    """The executed notebook with the prose (Markdown and raw cells) of *source* as it is now, so that a
+    copy executed before an edit of the prose alone serves again (the key covers the code cells only:
+    :func:`evalkit.keys.executed_part`). The code cells and their outputs are the executed ones, in
+    order, papermill's injected parameters after the parameters cell. Fresh executions go through
+    this too, so the staged notebook is the same bytes either way. None if the code cells do not pair up."""
+    import nbformat
+
+    nb = nbformat.reads(executed.decode("utf-8"), as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    cells = []
+    for index, cell in enumerate(read_notebook(source).cells):
+        if cell.cell_type == "code":
+            if not code:
+                return None
+            cells.append(code.pop(0))
+            while code and "injected-parameters" in code[0].metadata.get("tags", []):
+                cells.append(code.pop(0))
+        else:  # a stable id, so that unchanged prose gives unchanged bytes
+            cell["id"] = hashlib.sha256(f"{index}\0{cell.source}".encode()).hexdigest()[:8]
+            cells.append(cell)
+    if code:
+        return None
+    nb.cells = cells
+    return nbformat.writes(nb).encode("utf-8")
+
+
 # --------------------------------------------------------------------------------------------------
 # One build at a time per output folder, and no debris
 
@@ -218,14 +246,19 @@ def remove_debris(out: Path, log=print) -> list[str]:
         if stage.is_dir() and stage.resolve() != published:
             shutil.rmtree(stage, ignore_errors=True)
             removed.append(stage.name)
-    for tmp in [*out.glob(".html-*"), *out.glob(".last-build.json.*"), *(out / "cache").glob(".*.tmp")]:
+    for tmp in [*out.glob(".html-*"), *out.glob(".last-build.json.*"), *(out / "cache").glob(".*.tmp"),
+                *(out / WARM_STAGE).glob(".evalkit-warm.json.*")]:
         tmp.unlink(missing_ok=True)
         removed.append(tmp.name)
+    if (out / WARM_STAGE / ".executing").is_dir():  # a killed build's scratch folder
+        shutil.rmtree(out / WARM_STAGE / ".executing", ignore_errors=True)
+        removed.append(f"{WARM_STAGE}/.executing")
     if removed:
         log(f"removed what an interrupted build left: {', '.join(sorted(removed))}")
     return removed
 
 
+WARM_STAGE = "warm"  # the kept stage where Sphinx runs, its environment kept (evalkit.sphinx_warm)
 MANIFEST = "evalkit-build.json"  # in a stage, beside its _build/html: the key of the book it holds
 
 
@@ -360,14 +393,17 @@ def execute_all(todo: list[tuple[Path, Path]], params: dict, jobs: int, log_dir:
 # Jupyter Book and publishing
 
 
-def run_jupyter_book(stage: Path, log=print) -> None:
-    jb = Path(sys.executable).with_name("jb")
-    cmd = [str(jb), "build", str(stage), "--warningiserror", "--nitpick", "--keep-going", "--all", "-q"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=stage)
+def run_jupyter_book(stage: Path, *, jobs: int = 1, log=print) -> bool:
+    """Jupyter Book's Sphinx build of *stage* with warnings as errors, incremental where the stage's
+    last run allows (:mod:`evalkit.sphinx_warm`); return whether it was incremental."""
+    from .sphinx_warm import build_html
+
+    warm, proc = build_html(stage, jobs=jobs, log=log)
     if proc.returncode != 0 or not (stage / "_build" / "html" / "index.html").is_file():
         out = "\n".join(line for line in (proc.stdout + proc.stderr).splitlines()
                         if "WARNING" in line or "ERROR" in line or "Error" in line)
         raise BuildError(f"jb build failed (exit {proc.returncode}):\n{out or proc.stdout[-4000:] + proc.stderr[-4000:]}")
+    return warm
 
 
 def publish(stage_html: Path, out: Path) -> Path:
@@ -406,6 +442,8 @@ def stage_config(config: bytes) -> bytes:
 
     cfg = yaml.safe_load(config)
     cfg.setdefault("execute", {})["execute_notebooks"] = "off"
+    sphinx = cfg.setdefault("sphinx", {})
+    sphinx["extra_extensions"] = [*(sphinx.get("extra_extensions") or []), "evalkit.sphinx_warm"]
     header = b"# Written by evalkit.build for its stage: the notebooks here are executed already.\n"
     return header + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode()
 
@@ -427,6 +465,20 @@ def _sync_sources(root: Path, stage: Path, skip: set[Path]) -> None:
             rel = old.relative_to(stage)
             if rel not in wanted and rel.suffix != ".ipynb":
                 old.unlink()
+
+
+def _drop_stale_notebooks(plan: Plan, stage: Path) -> None:
+    """Executed notebooks in the kept stage whose source is no longer a notebook of the book."""
+    wanted = {plan.executed_path(stage, nb) for nb in plan.names}
+    for name in BOOK_SOURCES:
+        for old in _files(stage / name) if (stage / name).is_dir() else []:
+            if old.suffix == ".ipynb" and old not in wanted:
+                old.unlink()
+
+
+def sphinx_jobs() -> int:
+    """Parallel Sphinx processes (``EVALKIT_SPHINX_JOBS``, default 1: see the README's build speed)."""
+    return int(os.environ.get("EVALKIT_SPHINX_JOBS", "1"))
 
 
 def _write_report(out: Path, report: BuildReport) -> None:
@@ -467,6 +519,7 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
         hit = None if force else cache.get(plan.keys[nb])
         if plan.keys[nb] in cache.dropped:
             log(f"  the cache entry of {name} was damaged and is dropped; executing it again")
+        hit = hit and with_prose(hit, nb)
         if hit is not None:
             _put(plan.executed_path(stage, nb), hit)
             report.reused.append(name)
@@ -485,7 +538,7 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
             log(f"  FAILED    {plan.names[src]}")
             return
         cache.put(plan.keys[src], dst)  # kept even if another notebook fails
-        _put(plan.executed_path(stage, src), dst.read_bytes())
+        _put(plan.executed_path(stage, src), with_prose(dst.read_bytes(), src))
         report.executed[plan.names[src]] = round(result.seconds, 2)
         log(f"  executed  {plan.names[src]}  {result.seconds:5.1f} s")
 
@@ -535,13 +588,20 @@ def _build_locked(plan: Plan, out: Path, t0: float, *, jobs: int | None, force: 
 
     frames = validate(plan.data_dir)  # raises before any notebook runs
     log(f"data valid: {len(frames['indicators'])} indicators, {len(frames['observations'])} observations")
+    del frames
     cache = NotebookCache(out / "cache")
+    warm = out / WARM_STAGE
+    warm.mkdir(exist_ok=True)
+    stage_book(plan, warm, cache, report, jobs=jobs or os.cpu_count() or 1, force=force, log=log)
+    _drop_stale_notebooks(plan, warm)
+    log("running jb build (warnings are errors)")
+    report.sphinx_incremental = run_jupyter_book(warm, jobs=sphinx_jobs(), log=log)
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=out))
     stage.chmod(0o755)  # mkdtemp makes it private; the published book is for every reader of the folder
     try:
-        stage_book(plan, stage, cache, report, jobs=jobs or os.cpu_count() or 1, force=force, log=log)
-        log("running jb build (warnings are errors)")
-        run_jupyter_book(stage, log)
+        from .sphinx_warm import export
+
+        export(warm, stage)
         (stage / MANIFEST).write_text(json.dumps({"book": plan.book, "notebooks": {plan.names[nb]: plan.keys[nb]
                                                                                    for nb in plan.names}},
                                                  indent=1, sort_keys=True) + "\n")
