@@ -45,7 +45,7 @@ def assert_same(incremental: dict[str, bytes], clean: dict[str, bytes]) -> None:
 def book(tmp_path_factory):
     """A book of two chapters, one with a figure, built once; the tests go on editing it in turn."""
     base = tmp_path_factory.mktemp("incremental")
-    root = tiny_book(base / "src", "print('a')", more={"figur": FIGURE})
+    root = tiny_book(base / "src", "print('a')", "Et særegent ord.", more={"figur": FIGURE})
     out = base / "_build"
     first = run(root, out)
     assert len(first["executed"]) == 2 and not first["sphinx_incremental"]
@@ -57,14 +57,16 @@ def test_prose_and_code_edits_give_a_clean_builds_bytes(book, tmp_path):
     doctrees = out / WARM_STAGE / "_build" / ".doctrees"
     untouched = (doctrees / "chapters" / "figur.doctree").stat().st_mtime_ns
 
-    # prose only, the title included: nothing executed, one page re-read, every page's navigation new
+    # prose only, the title included: nothing executed, one page re-read, every page's navigation new,
+    # and a word that only this page had gone from the search index
     page = root / "chapters" / "kapittel.md"
-    page.write_text(page.read_text().replace("# Kapittel kapittel\n\nTekst.", "# Nytt navn\n\nNy tekst."))
+    page.write_text(page.read_text().replace("# Kapittel kapittel\n\nEt særegent ord.", "# Nytt navn\n\nNy tekst."))
     report = run(root, out)
     assert report["executed"] == {} and report["sphinx_incremental"]
     assert (doctrees / "chapters" / "figur.doctree").stat().st_mtime_ns == untouched  # not re-read
     state = published_state(out)
     assert "Nytt navn" in state["chapters/figur.html"].decode()  # the other page's navigation
+    assert "særeg" not in state["searchindex.js"].decode("unicode_escape")
     assert_same(state, clean(root, out, tmp_path))
 
     # a code cell: the figure changes, so its image file is a new one and the old one must go

@@ -15,7 +15,7 @@ every other source of the book), and a build whose book key equals the published
 Jupyter Book's own cache keys on the code cells alone and would miss a change in ``data/``, which is
 why notebooks are executed here and not by Jupyter Book.
 
-Notebooks run in parallel, one warm kernel per worker: a worker starts its kernel once, imports what
+Notebooks run in parallel, one warm kernel per thread: a thread starts its kernel once, imports what
 the chapters import, and before each notebook clears the kernel's namespace, closes its figures,
 restores matplotlib's settings and moves to the notebook's folder, so a notebook sees what a fresh
 kernel would show it (a test compares the two) without paying the start-up again.
@@ -34,7 +34,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,18 +164,24 @@ class NotebookCache:
             other.unlink(missing_ok=True)
 
 
-def with_prose(executed: bytes, source: Path) -> bytes | None:
-    """The executed notebook with the prose (Markdown and raw cells) of *source* as it is now, so that a
-    copy executed before an edit of the prose alone serves again (the key covers the code cells only:
-    :func:`evalkit.keys.executed_part`). The code cells and their outputs are the executed ones, in
-    order, papermill's injected parameters after the parameters cell. Fresh executions go through
-    this too, so the staged notebook is the same bytes either way. None if the code cells do not pair up."""
+def source_notebook(plan: Plan, nb: Path):
+    """The notebook papermill is given for *nb* (its cells, before execution)."""
+    return read_notebook(nb)
+
+
+def with_prose(executed: bytes, source) -> bytes | None:
+    """The executed notebook with the prose (Markdown and raw cells) of *source* (the notebook as
+    :func:`source_notebook` gives it now), so that a copy executed before an edit of the prose alone
+    serves again: the key covers the code cells only (:func:`evalkit.keys.executed_part`). The code
+    cells and their outputs are the executed ones, in order, papermill's injected parameters after the
+    parameters cell. Fresh executions go through this too, so the staged notebook is the same bytes
+    either way. None if the code cells do not pair up."""
     import nbformat
 
     nb = nbformat.reads(executed.decode("utf-8"), as_version=4)
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     cells = []
-    for index, cell in enumerate(read_notebook(source).cells):
+    for index, cell in enumerate(source.cells):
         if cell.cell_type == "code":
             if not code:
                 return None
@@ -247,6 +254,7 @@ def remove_debris(out: Path, log=print) -> list[str]:
             shutil.rmtree(stage, ignore_errors=True)
             removed.append(stage.name)
     for tmp in [*out.glob(".html-*"), *out.glob(".last-build.json.*"), *(out / "cache").glob(".*.tmp"),
+                *out.glob(f".{VALIDATED}.*"),
                 *(out / WARM_STAGE).glob(".evalkit-warm.json.*")]:
         tmp.unlink(missing_ok=True)
         removed.append(tmp.name)
@@ -273,9 +281,11 @@ def published_key(out: Path) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Execution: one warm kernel per worker process
+# Execution: one warm kernel per thread of the build process (no worker processes: their memory
+# would add to the kernels'; the threads only wait on their kernels)
 
-_KERNEL = None  # this worker's kernel manager
+_KERNEL = threading.local()  # each execution thread's kernel manager (.km)
+_STARTED: list = []  # the kernels this process started, shut down when execute_all ends
 
 WARM_UP = """\
 import matplotlib, matplotlib.pyplot
@@ -306,25 +316,34 @@ def _run_silently(km, code: str) -> None:
 
 
 def _kernel(log_dir: str):
-    """This worker's kernel, started (or restarted, if it died) and warmed up."""
-    global _KERNEL
-    if _KERNEL is not None and _KERNEL.is_alive():
-        return _KERNEL
-    from multiprocessing.util import Finalize
-
+    """This thread's kernel, started (or restarted, if it died) and warmed up."""
+    km = getattr(_KERNEL, "km", None)
+    if km is not None and km.is_alive():
+        return km
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name="python3")
-    log = open(Path(log_dir) / f"kernel-{os.getpid()}.log", "a")
+    log = open(Path(log_dir) / f"kernel-{threading.get_ident()}.log", "a")
     km.start_kernel(stdout=log, stderr=log)  # the kernel's own noise, not the cells' output
-    Finalize(km, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+    _STARTED.append((km, log))
     _run_silently(km, WARM_UP)
-    _KERNEL = km
+    _KERNEL.km = km
     return km
 
 
+def shutdown_kernels() -> None:
+    """Shut down every kernel this process started (before Sphinx runs: its memory goes with it)."""
+    while _STARTED:
+        km, log = _STARTED.pop()
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - a kernel that died already
+            pass
+        log.close()
+
+
 def _execute(src: str, dst: str, params: dict, log_dir: str) -> Executed:
-    """Execute one notebook (a text notebook is converted by jupytext first) in this worker's warm kernel."""
+    """Execute one notebook (a text notebook is converted by jupytext first) in this thread's warm kernel."""
     import papermill
 
     start = time.perf_counter()
@@ -374,18 +393,21 @@ def execute_all(todo: list[tuple[Path, Path]], params: dict, jobs: int, log_dir:
     """Execute ``(source, destination)`` pairs, *jobs* at a time; return the errors (all of them)."""
     errors = []
     log_dir.mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-        futures = {pool.submit(_execute, str(src), str(dst), params, str(log_dir)): (src, dst)
-                   for src, dst in todo}
-        for fut in as_completed(futures):
-            src, dst = futures[fut]
-            try:
-                result = fut.result()
-            except BuildError as exc:
-                errors.append(str(exc))
-                on_done(src, dst, None)
-                continue
-            on_done(src, dst, result)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+            futures = {pool.submit(_execute, str(src), str(dst), params, str(log_dir)): (src, dst)
+                       for src, dst in todo}
+            for fut in as_completed(futures):
+                src, dst = futures[fut]
+                try:
+                    result = fut.result()
+                except BuildError as exc:
+                    errors.append(str(exc))
+                    on_done(src, dst, None)
+                    continue
+                on_done(src, dst, result)
+    finally:
+        shutdown_kernels()
     return sorted(errors)
 
 
@@ -467,6 +489,25 @@ def _sync_sources(root: Path, stage: Path, skip: set[Path]) -> None:
                 old.unlink()
 
 
+VALIDATED = "validated"  # in <out>: the validation key (evalkit.keys.validation_key) of the last valid data
+
+
+def validate_data(data_dir: Path, out: Path, log=print) -> None:
+    """Validate the data package, unless the last build found the same bytes valid with the same code
+    and packages (:func:`evalkit.keys.validation_key`); raises with every problem."""
+    from .keys import validation_key
+
+    key, record = validation_key(data_dir), out / VALIDATED
+    if record.is_file() and record.read_text().strip() == key:
+        log("data valid (the same bytes, code and packages as the last valid build)")
+        return
+    from .data import validate
+
+    frames = validate(data_dir)
+    log(f"data valid: {len(frames['indicators'])} indicators, {len(frames['observations'])} observations")
+    _write_atomically(record, f"{key}\n".encode(), out / f".{VALIDATED}.{os.getpid()}")
+
+
 def _drop_stale_notebooks(plan: Plan, stage: Path) -> None:
     """Executed notebooks in the kept stage whose source is no longer a notebook of the book."""
     wanted = {plan.executed_path(stage, nb) for nb in plan.names}
@@ -519,7 +560,7 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
         hit = None if force else cache.get(plan.keys[nb])
         if plan.keys[nb] in cache.dropped:
             log(f"  the cache entry of {name} was damaged and is dropped; executing it again")
-        hit = hit and with_prose(hit, nb)
+        hit = hit and with_prose(hit, source_notebook(plan, nb))
         if hit is not None:
             _put(plan.executed_path(stage, nb), hit)
             report.reused.append(name)
@@ -538,7 +579,8 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
             log(f"  FAILED    {plan.names[src]}")
             return
         cache.put(plan.keys[src], dst)  # kept even if another notebook fails
-        _put(plan.executed_path(stage, src), with_prose(dst.read_bytes(), src))
+        executed = dst.read_bytes()
+        _put(plan.executed_path(stage, src), with_prose(executed, source_notebook(plan, src)) or executed)
         report.executed[plan.names[src]] = round(result.seconds, 2)
         log(f"  executed  {plan.names[src]}  {result.seconds:5.1f} s")
 
@@ -584,11 +626,7 @@ def _build_locked(plan: Plan, out: Path, t0: float, *, jobs: int | None, force: 
         log(f"book is up to date ({len(plan.names)} notebooks reused, nothing executed): {out / 'html' / 'index.html'}")
         return out / "html"
 
-    from .data import validate
-
-    frames = validate(plan.data_dir)  # raises before any notebook runs
-    log(f"data valid: {len(frames['indicators'])} indicators, {len(frames['observations'])} observations")
-    del frames
+    validate_data(plan.data_dir, out, log)  # raises before any notebook runs
     cache = NotebookCache(out / "cache")
     warm = out / WARM_STAGE
     warm.mkdir(exist_ok=True)

@@ -86,6 +86,15 @@ class Inputs:
         return h.hexdigest()
 
 
+def validation_key(data_dir: Path) -> str:
+    """What the data's validation depends on: the package's bytes, the evalkit code (its rules) and the
+    versions of the packages (frictionless, pandas). The same key, the same verdict."""
+    h = hashlib.sha256(b"evalkit-validation-1")
+    for part in (tree_digest([data_dir], data_dir), tree_digest([PACKAGE], PACKAGE), versions_digest(COMPUTE_PACKAGES)):
+        h.update(part.encode())
+    return h.hexdigest()
+
+
 def book_key(root: Path, notebook_keys: dict[str, str]) -> str:
     """The whole book's key: its notebooks' keys, its other sources and the book tools' versions."""
     h = hashlib.sha256(CACHE_FORMAT.encode())

@@ -18,7 +18,8 @@ Three things keep an incremental run honest:
   every page when it changes (``env-get-updated``).
 - **No stale files.** Sphinx never deletes an output: a figure whose content changed gets a new file
   name and the old file would stay. After a run, files in ``_images`` and ``_downloads`` that no page
-  refers to, and the pages of removed documents, are deleted (``build-finished``).
+  refers to, and the pages of removed documents, are deleted (``build-finished``); the search index
+  drops words no page has any more; and myst-nb's stylesheet is linked as in a clean run.
 
 Run as ``python -m evalkit.sphinx_warm STAGE [--jobs N]``, it is ``jb build STAGE -W -n --keep-going``
 without ``--all`` (Jupyter Book's own ``build_sphinx``, the same configuration as its command line),
@@ -177,7 +178,28 @@ def _as_a_clean_run_sees_it(app) -> None:
         css.unlink()
 
 
+def _prune_drops_empty_terms() -> None:
+    """Sphinx's search index, loaded from the last run and pruned of the pages being re-written, keeps
+    a word that only those pages had with an empty list of pages (``"gammel": []``), where a clean run
+    has no such word. Pruning drops such words too."""
+    from sphinx.search import IndexBuilder
+
+    prune = IndexBuilder.prune
+    if getattr(prune, "evalkit", False):
+        return
+
+    def pruned(self, docnames) -> None:
+        prune(self, docnames)
+        for mapping in (self._mapping, self._title_mapping):
+            for word in [word for word, docs in mapping.items() if not docs]:
+                del mapping[word]
+
+    pruned.evalkit = True
+    IndexBuilder.prune = pruned
+
+
 def setup(app):
+    _prune_drops_empty_terms()
     app.connect("builder-inited", _as_a_clean_run_sees_it)
     app.connect("env-get-outdated", _note_removed)
     app.connect("env-get-updated", _rewrite_all_if_site_changed, priority=900)  # after the numbering
