@@ -175,6 +175,9 @@ def notebook_times(out: Path, executed_seconds: dict[str, float]) -> dict:
 
     stage = out / "html" / ".." / ".."
     found = {}
+    # The first notebook on each kernel also pays the kernel's start and warm-up (once per build, not
+    # per notebook): the build submits in reading order, one kernel per core.
+    first = set(sorted(executed_seconds)[: os.cpu_count() or 1])
     for name, wall in executed_seconds.items():
         nb = nbformat.read(stage / Path(name).with_suffix(".ipynb"), as_version=4)
         cells = [(c.metadata.get("papermill", {}).get("duration") or 0.0, c.source.strip().splitlines()[-1][:70]
@@ -183,7 +186,7 @@ def notebook_times(out: Path, executed_seconds: dict[str, float]) -> dict:
         setup = sum(d for (d, _), c in zip(cells, [c for c in nb.cells if c.cell_type == "code"])
                     if "setup(" in c.source)
         found[name] = {"wall_s": wall, "cells_s": sum(d for d, _ in cells), "setup_s": setup,
-                       "outside_cells_s": max(0.0, wall - sum(d for d, _ in cells)),
+                       "outside_cells_s": max(0.0, wall - sum(d for d, _ in cells)), "first_on_kernel": name in first,
                        "slowest_cells": sorted(cells, reverse=True)[:3]}
     return found
 
@@ -268,6 +271,7 @@ def overhead(runs: list[dict]) -> dict:
     for name, m in med.items():
         m["overhead_s"] = m["setup_s"] + m["outside_cells_s"]
         m["slowest_cells"] = runs[0]["notebooks"][name]["slowest_cells"]
+        m["first_on_kernel"] = runs[0]["notebooks"][name]["first_on_kernel"]
     return med
 
 
@@ -292,6 +296,7 @@ def main() -> None:
               for phase in ("validate", "execute", "sphinx", "publish")}
     per_notebook = overhead(runs)
     worst = sorted(per_notebook.items(), key=lambda kv: kv[1]["wall_s"], reverse=True)
+    warm_kernel = [m for m in per_notebook.values() if not m["first_on_kernel"]]
     figures = {
         "cold_build_s": cold,
         "jupyter_book_force_s": jb,
@@ -307,8 +312,9 @@ def main() -> None:
         "noop_s": median(runs, "noop", "seconds"),
         "noop_executed": median(runs, "noop", "executed"),
         "notebooks": runs[0]["cold"]["executed"],
-        "overhead_per_notebook_s": statistics.median(m["overhead_s"] for m in per_notebook.values()),
-        "setup_per_notebook_s": statistics.median(m["setup_s"] for m in per_notebook.values()),
+        "overhead_per_notebook_s": statistics.median(m["overhead_s"] for m in warm_kernel),
+        "setup_per_notebook_s": statistics.median(m["setup_s"] for m in warm_kernel),
+        "kernel_start_s": statistics.median(m["overhead_s"] for m in per_notebook.values() if m["first_on_kernel"]),
         "cold_peak_mib": median(runs, "cold", "peak_mib"),
         "jupyter_book_force_peak_mib": median(runs, "jupyter_book_force", "peak_mib"),
         "peak_over_jupyter_book": median(runs, "cold", "peak_mib") / median(runs, "jupyter_book_force", "peak_mib"),
@@ -336,7 +342,8 @@ def main() -> None:
          f"{figures['notebooks']} notebooks executed", "only those that read it"),
         ("no-op", f"{figures['noop_s']:.2f} s, {figures['noop_executed']:.0f} executed", "< 3 s, 0 executed"),
         ("overhead per notebook (warm kernel)", f"{figures['overhead_per_notebook_s']:.2f} s (setup cell "
-         f"{figures['setup_per_notebook_s']:.2f} s)", "<= 0.1 s"),
+         f"{figures['setup_per_notebook_s']:.2f} s; a kernel's first notebook {figures['kernel_start_s']:.1f} s)",
+         "<= 0.1 s"),
         ("peak memory", f"{figures['cold_peak_mib']:.0f} MiB = {figures['peak_over_jupyter_book']:.2f} x Jupyter Book "
          f"({figures['jupyter_book_force_peak_mib']:.0f} MiB)", "<= 1.5 x"),
         ("peak memory by phase", ", ".join(f"{p} {v:.0f}" for p, v in phases.items()) + " MiB", ""),

@@ -352,7 +352,8 @@ def _execute(src: str, dst: str, params: dict, log_dir: str) -> Executed:
     try:
         papermill.execute_notebook(read_notebook(Path(src)), dst, parameters=params, kernel_name="python3", km=km,
                                    progress_bar=False, log_output=False, report_mode=False,
-                                   execution_timeout=CELL_TIMEOUT)
+                                   execution_timeout=CELL_TIMEOUT,
+                                   request_save_on_cell_execute=False)  # written once, at the end
     except papermill.PapermillExecutionError as exc:
         where = _source_line(Path(src), Path(dst))
         raise BuildError(f"{where}: cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}") from None
