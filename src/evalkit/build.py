@@ -1,6 +1,7 @@
-"""Build the book: validate the data, execute every chapter notebook with papermill into a fresh
-staging folder, run ``jb build`` there with warnings as errors, and only then publish the HTML by an
-atomic switch of ``_build/html``.
+"""Build the book: validate the data, execute every chapter notebook with papermill into the kept
+stage ``_build/warm``, run Jupyter Book's Sphinx build there with warnings as errors (incrementally:
+:mod:`evalkit.sphinx_warm`), copy the HTML into a new stage folder and only then publish it by an atomic
+switch of ``_build/html``.
 
 The chapter sources are MyST Markdown text notebooks (a jupytext header, no outputs) in ``chapters/``;
 which pages are notebooks is read from ``_toc.yml``. In the stage each one is replaced by its executed
@@ -8,8 +9,9 @@ which pages are notebooks is read from ``_toc.yml``. In the stage each one is re
 configuration lets ``jb build .`` execute them itself).
 
 Only what changed is executed. Each notebook has a key, a hash of everything its output depends on:
-its own source, the build's parameters, every file of the data package, the ``evalkit`` code and the
-versions of the packages that compute and draw. An executed copy is kept in ``_build/cache`` under
+its code cells (an edit of the prose alone executes nothing: :func:`with_prose`), the build's
+parameters, every file of the data package, the ``evalkit`` code and the versions of the packages that
+compute and draw. An executed copy is kept in ``_build/cache`` under
 that key and reused while the key is the same; the whole book has a key too (the notebooks' keys and
 every other source of the book), and a build whose book key equals the published one does nothing.
 Jupyter Book's own cache keys on the code cells alone and would miss a change in ``data/``, which is
@@ -30,11 +32,9 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
