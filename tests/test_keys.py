@@ -1,4 +1,4 @@
-"""The content keys (evalkit.keys): a notebook's key changes with its source, the build's parameters,
+"""The content keys (evalkit.keys): a notebook's key changes with its code cells, the build's parameters,
 the data, the evalkit code and the versions of the packages that compute and draw, and with nothing
 else (a time stamp, say). Fast: no build; what `make mutate` runs against evalkit/keys.py."""
 
@@ -11,19 +11,41 @@ from evalkit import keys
 from evalkit.build import parameters
 from evalkit.keys import Inputs, book_key
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, set_code, write_chapter
 
 
-def test_the_key_covers_source_parameters_data_code_and_packages(tmp_path):
-    nb = tmp_path / "a.ipynb"
-    nb.write_text("{}")
+def test_the_key_covers_code_parameters_data_code_and_packages(tmp_path):
+    nb = tmp_path / "a.md"
+    write_chapter(nb, "print(1)")
     inputs = Inputs.gather(parameters(2020, 2016, DATA, 1.0, 2.5), DATA)
     key = inputs.key(nb)
     assert inputs.key(nb) == key
     assert Inputs.gather(parameters(2018, 2016, DATA, 1.0, 2.5), DATA).key(nb) != key
     for changed in ("data", "code", "environment"):
         assert replace(inputs, **{changed: "0" * 64}).key(nb) != key, changed
-    nb.write_text("{ }")
+    set_code(nb, "print(2)")
+    assert inputs.key(nb) != key
+
+
+def test_the_key_covers_the_code_cells_and_not_the_prose(tmp_path):
+    """An edit of the prose executes nothing (the build puts the new prose into the executed copy); an
+    edit of a code cell's source or tags, or a new code cell, executes the notebook."""
+    import jupytext
+
+    nb = tmp_path / "a.md"
+    write_chapter(nb, "print(1)", "Første tekst.")
+    inputs = Inputs.gather(parameters(2020, 2016, DATA, 1.0, 2.5), DATA)
+    key = inputs.key(nb)
+    write_chapter(nb, "print(1)", "En helt annen tekst, med {glue}`x`.")
+    assert inputs.key(nb) == key
+    notebook = jupytext.read(nb)
+    notebook.cells[-1].metadata["tags"] = ["remove-cell"]
+    jupytext.write(notebook, nb, fmt="md:myst")
+    assert inputs.key(nb) != key
+    write_chapter(nb, "print(1)", "Første tekst.")
+    notebook = jupytext.read(nb)
+    notebook.cells.append(notebook.cells[-1].copy())
+    jupytext.write(notebook, nb, fmt="md:myst")
     assert inputs.key(nb) != key
 
 
@@ -33,7 +55,7 @@ def test_gather_hashes_the_evalkit_code(tmp_path, monkeypatch):
     shutil.copytree(keys.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(keys, "PACKAGE", package)
     nb = tmp_path / "a.md"
-    nb.write_text("text")
+    write_chapter(nb, "print(1)")
     params = parameters(2020, 2016, DATA, 1.0, 2.5)
     key = Inputs.gather(params, DATA).key(nb)
     assert Inputs.gather(params, DATA).key(nb) == key
@@ -47,7 +69,7 @@ def test_gather_hashes_the_package_versions(tmp_path, monkeypatch, package):
     from importlib import metadata
 
     nb = tmp_path / "a.md"
-    nb.write_text("text")
+    write_chapter(nb, "print(1)")
     params = parameters(2020, 2016, DATA, 1.0, 2.5)
     key = Inputs.gather(params, DATA).key(nb)
     real = metadata.version
@@ -59,7 +81,7 @@ def test_a_time_stamp_changes_no_key(tmp_path):
     import os
 
     nb = tmp_path / "a.md"
-    nb.write_text("text")
+    write_chapter(nb, "print(1)")
     inputs = Inputs.gather(parameters(2020, 2016, DATA, 1.0, 2.5), DATA)
     key = inputs.key(nb)
     os.utime(nb, (1, 1))

@@ -10,14 +10,22 @@ Corrections after publication are logged in ``data/revisions.csv`` (:mod:`evalki
 :mod:`evalkit.editions` computes what differs between the 2018 and the final edition.
 """
 
-from .classify import COLOURS, change, classify, classify_frame
-from .data import (DataValidationError, Problem, default_data_dir, load_catalogue, load_observations,
-                   load_resource, validate)
-from .vocabulary import Vocabulary
-from .tables import AreaTable, all_tables, colour_counts, display_frame, indicator_table, periods
+# What the package exports, by module; imported when first used (PEP 562), so that a process that needs
+# one module (the build's Sphinx run loads evalkit.sphinx_warm) does not pay for pandas and frictionless.
+_EXPORTS = {
+    "classify": ["COLOURS", "change", "classify", "classify_frame"],
+    "data": ["DataValidationError", "Problem", "default_data_dir", "load_catalogue", "load_observations",
+             "load_resource", "validate"],
+    "vocabulary": ["Vocabulary"],
+    "tables": ["AreaTable", "all_tables", "colour_counts", "display_frame", "indicator_table", "periods"],
+}
+_MODULE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_MODULE)
 
-__all__ = [
-    "COLOURS", "AreaTable", "DataValidationError", "Problem", "all_tables", "change", "classify",
-    "classify_frame", "colour_counts", "default_data_dir", "display_frame", "indicator_table",
-    "load_catalogue", "load_observations", "load_resource", "periods", "validate", "Vocabulary",
-]
+
+def __getattr__(name: str):
+    if name not in _MODULE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{_MODULE[name]}", __name__), name)

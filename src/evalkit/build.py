@@ -1,6 +1,7 @@
-"""Build the book: validate the data, execute every chapter notebook with papermill into a fresh
-staging folder, run ``jb build`` there with warnings as errors, and only then publish the HTML by an
-atomic switch of ``_build/html``.
+"""Build the book: validate the data, execute every chapter notebook with papermill into the kept
+stage ``_build/warm``, run Jupyter Book's Sphinx build there with warnings as errors (incrementally:
+:mod:`evalkit.sphinx_warm`), copy the HTML into a new stage folder and only then publish it by an atomic
+switch of ``_build/html``.
 
 The chapter sources are MyST Markdown text notebooks (a jupytext header, no outputs) in ``chapters/``;
 which pages are notebooks is read from ``_toc.yml``. In the stage each one is replaced by its executed
@@ -8,14 +9,15 @@ which pages are notebooks is read from ``_toc.yml``. In the stage each one is re
 configuration lets ``jb build .`` execute them itself).
 
 Only what changed is executed. Each notebook has a key, a hash of everything its output depends on:
-its own source, the build's parameters, every file of the data package, the ``evalkit`` code and the
-versions of the packages that compute and draw. An executed copy is kept in ``_build/cache`` under
+its code cells (an edit of the prose alone executes nothing: :func:`with_prose`), the build's
+parameters, every file of the data package, the ``evalkit`` code and the versions of the packages that
+compute and draw. An executed copy is kept in ``_build/cache`` under
 that key and reused while the key is the same; the whole book has a key too (the notebooks' keys and
 every other source of the book), and a build whose book key equals the published one does nothing.
 Jupyter Book's own cache keys on the code cells alone and would miss a change in ``data/``, which is
 why notebooks are executed here and not by Jupyter Book.
 
-Notebooks run in parallel, one warm kernel per worker: a worker starts its kernel once, imports what
+Notebooks run in parallel, one warm kernel per thread: a thread starts its kernel once, imports what
 the chapters import, and before each notebook clears the kernel's namespace, closes its figures,
 restores matplotlib's settings and moves to the notebook's folder, so a notebook sees what a fresh
 kernel would show it (a test compares the two) without paying the start-up again.
@@ -30,11 +32,10 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,7 @@ class BuildReport:
     reused: list[str] = field(default_factory=list)
     up_to_date: bool = False
     seconds: float = 0.0
+    sphinx_incremental: bool = False  # Sphinx re-read only the changed pages (evalkit.sphinx_warm)
 
 
 def is_text_notebook(path: Path) -> bool:
@@ -162,6 +164,39 @@ class NotebookCache:
             other.unlink(missing_ok=True)
 
 
+def source_notebook(plan: Plan, nb: Path):
+    """The notebook papermill is given for *nb* (its cells, before execution)."""
+    return read_notebook(nb)
+
+
+def with_prose(executed: bytes, source) -> bytes | None:
+    """The executed notebook with the prose (Markdown and raw cells) of *source* (the notebook as
+    :func:`source_notebook` gives it now), so that a copy executed before an edit of the prose alone
+    serves again: the key covers the code cells only (:func:`evalkit.keys.executed_part`). The code
+    cells and their outputs are the executed ones, in order, papermill's injected parameters after the
+    parameters cell. Fresh executions go through this too, so the staged notebook is the same bytes
+    either way. None if the code cells do not pair up."""
+    import nbformat
+
+    nb = nbformat.reads(executed.decode("utf-8"), as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    cells = []
+    for index, cell in enumerate(source.cells):
+        if cell.cell_type == "code":
+            if not code:
+                return None
+            cells.append(code.pop(0))
+            while code and "injected-parameters" in code[0].metadata.get("tags", []):
+                cells.append(code.pop(0))
+        else:  # a stable id, so that unchanged prose gives unchanged bytes
+            cell["id"] = hashlib.sha256(f"{index}\0{cell.source}".encode()).hexdigest()[:8]
+            cells.append(cell)
+    if code:
+        return None
+    nb.cells = cells
+    return nbformat.writes(nb).encode("utf-8")
+
+
 # --------------------------------------------------------------------------------------------------
 # One build at a time per output folder, and no debris
 
@@ -219,14 +254,19 @@ def remove_debris(out: Path, log=print) -> list[str]:
             shutil.rmtree(stage, ignore_errors=True)
             removed.append(stage.name)
     for tmp in [*out.glob(".html-*"), *out.glob(".pdf-*"), *out.glob(".last-build.json.*"),
-                *(out / "cache").glob(".*.tmp")]:
+                *(out / "cache").glob(".*.tmp"), *out.glob(f".{VALIDATED}.*"),
+                *(out / WARM_STAGE).glob(".evalkit-warm.json.*")]:
         tmp.unlink(missing_ok=True)
         removed.append(tmp.name)
+    if (out / WARM_STAGE / ".executing").is_dir():  # a killed build's scratch folder
+        shutil.rmtree(out / WARM_STAGE / ".executing", ignore_errors=True)
+        removed.append(f"{WARM_STAGE}/.executing")
     if removed:
         log(f"removed what an interrupted build left: {', '.join(sorted(removed))}")
     return removed
 
 
+WARM_STAGE = "warm"  # the kept stage where Sphinx runs, its environment kept (evalkit.sphinx_warm)
 MANIFEST = "evalkit-build.json"  # in a stage, beside its _build/html: the key of the book it holds
 
 
@@ -241,9 +281,11 @@ def published_key(out: Path) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Execution: one warm kernel per worker process
+# Execution: one warm kernel per thread of the build process (no worker processes: their memory
+# would add to the kernels'; the threads only wait on their kernels)
 
-_KERNEL = None  # this worker's kernel manager
+_KERNEL = threading.local()  # each execution thread's kernel manager (.km)
+_STARTED: list = []  # the kernels this process started, shut down when execute_all ends
 
 WARM_UP = """\
 import matplotlib, matplotlib.pyplot
@@ -274,25 +316,34 @@ def _run_silently(km, code: str) -> None:
 
 
 def _kernel(log_dir: str):
-    """This worker's kernel, started (or restarted, if it died) and warmed up."""
-    global _KERNEL
-    if _KERNEL is not None and _KERNEL.is_alive():
-        return _KERNEL
-    from multiprocessing.util import Finalize
-
+    """This thread's kernel, started (or restarted, if it died) and warmed up."""
+    km = getattr(_KERNEL, "km", None)
+    if km is not None and km.is_alive():
+        return km
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name="python3")
-    log = open(Path(log_dir) / f"kernel-{os.getpid()}.log", "a")
+    log = open(Path(log_dir) / f"kernel-{threading.get_ident()}.log", "a")
     km.start_kernel(stdout=log, stderr=log)  # the kernel's own noise, not the cells' output
-    Finalize(km, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+    _STARTED.append((km, log))
     _run_silently(km, WARM_UP)
-    _KERNEL = km
+    _KERNEL.km = km
     return km
 
 
+def shutdown_kernels() -> None:
+    """Shut down every kernel this process started (before Sphinx runs: its memory goes with it)."""
+    while _STARTED:
+        km, log = _STARTED.pop()
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - a kernel that died already
+            pass
+        log.close()
+
+
 def _execute(src: str, dst: str, params: dict, log_dir: str) -> Executed:
-    """Execute one notebook (a text notebook is converted by jupytext first) in this worker's warm kernel."""
+    """Execute one notebook (a text notebook is converted by jupytext first) in this thread's warm kernel."""
     import papermill
 
     start = time.perf_counter()
@@ -301,7 +352,8 @@ def _execute(src: str, dst: str, params: dict, log_dir: str) -> Executed:
     try:
         papermill.execute_notebook(read_notebook(Path(src)), dst, parameters=params, kernel_name="python3", km=km,
                                    progress_bar=False, log_output=False, report_mode=False,
-                                   execution_timeout=CELL_TIMEOUT)
+                                   execution_timeout=CELL_TIMEOUT,
+                                   request_save_on_cell_execute=False)  # written once, at the end
     except papermill.PapermillExecutionError as exc:
         where = _source_line(Path(src), Path(dst))
         raise BuildError(f"{where}: cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}") from None
@@ -342,18 +394,21 @@ def execute_all(todo: list[tuple[Path, Path]], params: dict, jobs: int, log_dir:
     """Execute ``(source, destination)`` pairs, *jobs* at a time; return the errors (all of them)."""
     errors = []
     log_dir.mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-        futures = {pool.submit(_execute, str(src), str(dst), params, str(log_dir)): (src, dst)
-                   for src, dst in todo}
-        for fut in as_completed(futures):
-            src, dst = futures[fut]
-            try:
-                result = fut.result()
-            except BuildError as exc:
-                errors.append(str(exc))
-                on_done(src, dst, None)
-                continue
-            on_done(src, dst, result)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+            futures = {pool.submit(_execute, str(src), str(dst), params, str(log_dir)): (src, dst)
+                       for src, dst in todo}
+            for fut in as_completed(futures):
+                src, dst = futures[fut]
+                try:
+                    result = fut.result()
+                except BuildError as exc:
+                    errors.append(str(exc))
+                    on_done(src, dst, None)
+                    continue
+                on_done(src, dst, result)
+    finally:
+        shutdown_kernels()
     return sorted(errors)
 
 
@@ -361,14 +416,17 @@ def execute_all(todo: list[tuple[Path, Path]], params: dict, jobs: int, log_dir:
 # Jupyter Book and publishing
 
 
-def run_jupyter_book(stage: Path, log=print) -> None:
-    jb = Path(sys.executable).with_name("jb")
-    cmd = [str(jb), "build", str(stage), "--warningiserror", "--nitpick", "--keep-going", "--all", "-q"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=stage)
+def run_jupyter_book(stage: Path, *, jobs: int = 1, log=print) -> bool:
+    """Jupyter Book's Sphinx build of *stage* with warnings as errors, incremental where the stage's
+    last run allows (:mod:`evalkit.sphinx_warm`); return whether it was incremental."""
+    from .sphinx_warm import build_html
+
+    warm, proc = build_html(stage, jobs=jobs, log=log)
     if proc.returncode != 0 or not (stage / "_build" / "html" / "index.html").is_file():
         out = "\n".join(line for line in (proc.stdout + proc.stderr).splitlines()
                         if "WARNING" in line or "ERROR" in line or "Error" in line)
         raise BuildError(f"jb build failed (exit {proc.returncode}):\n{out or proc.stdout[-4000:] + proc.stderr[-4000:]}")
+    return warm
 
 
 def publish(stage_html: Path, out: Path) -> Path:
@@ -407,6 +465,8 @@ def stage_config(config: bytes) -> bytes:
 
     cfg = yaml.safe_load(config)
     cfg.setdefault("execute", {})["execute_notebooks"] = "off"
+    sphinx = cfg.setdefault("sphinx", {})
+    sphinx["extra_extensions"] = [*(sphinx.get("extra_extensions") or []), "evalkit.sphinx_warm"]
     header = b"# Written by evalkit.build for its stage: the notebooks here are executed already.\n"
     return header + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode()
 
@@ -428,6 +488,39 @@ def _sync_sources(root: Path, stage: Path, skip: set[Path]) -> None:
             rel = old.relative_to(stage)
             if rel not in wanted and rel.suffix != ".ipynb":
                 old.unlink()
+
+
+VALIDATED = "validated"  # in <out>: the validation key (evalkit.keys.validation_key) of the last valid data
+
+
+def validate_data(data_dir: Path, out: Path, log=print) -> None:
+    """Validate the data package, unless the last build found the same bytes valid with the same code
+    and packages (:func:`evalkit.keys.validation_key`); raises with every problem."""
+    from .keys import validation_key
+
+    key, record = validation_key(data_dir), out / VALIDATED
+    if record.is_file() and record.read_text().strip() == key:
+        log("data valid (the same bytes, code and packages as the last valid build)")
+        return
+    from .data import validate
+
+    frames = validate(data_dir)
+    log(f"data valid: {len(frames['indicators'])} indicators, {len(frames['observations'])} observations")
+    _write_atomically(record, f"{key}\n".encode(), out / f".{VALIDATED}.{os.getpid()}")
+
+
+def _drop_stale_notebooks(plan: Plan, stage: Path) -> None:
+    """Executed notebooks in the kept stage whose source is no longer a notebook of the book."""
+    wanted = {plan.executed_path(stage, nb) for nb in plan.names}
+    for name in BOOK_SOURCES:
+        for old in _files(stage / name) if (stage / name).is_dir() else []:
+            if old.suffix == ".ipynb" and old not in wanted:
+                old.unlink()
+
+
+def sphinx_jobs() -> int:
+    """Parallel Sphinx processes (``EVALKIT_SPHINX_JOBS``, default 1: see the README's build speed)."""
+    return int(os.environ.get("EVALKIT_SPHINX_JOBS", "1"))
 
 
 def _write_report(out: Path, report: BuildReport) -> None:
@@ -468,6 +561,7 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
         hit = None if force else cache.get(plan.keys[nb])
         if plan.keys[nb] in cache.dropped:
             log(f"  the cache entry of {name} was damaged and is dropped; executing it again")
+        hit = hit and with_prose(hit, source_notebook(plan, nb))
         if hit is not None:
             _put(plan.executed_path(stage, nb), hit)
             report.reused.append(name)
@@ -486,7 +580,8 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
             log(f"  FAILED    {plan.names[src]}")
             return
         cache.put(plan.keys[src], dst)  # kept even if another notebook fails
-        _put(plan.executed_path(stage, src), dst.read_bytes())
+        executed = dst.read_bytes()
+        _put(plan.executed_path(stage, src), with_prose(executed, source_notebook(plan, src)) or executed)
         report.executed[plan.names[src]] = round(result.seconds, 2)
         log(f"  executed  {plan.names[src]}  {result.seconds:5.1f} s")
 
@@ -538,17 +633,20 @@ def _build_locked(plan: Plan, out: Path, t0: float, *, jobs: int | None, force: 
         log(f"book is up to date ({len(plan.names)} notebooks reused, nothing executed): {out / 'html' / 'index.html'}")
         return out / "html"
 
-    from .data import validate
-
-    frames = validate(plan.data_dir)  # raises before any notebook runs
-    log(f"data valid: {len(frames['indicators'])} indicators, {len(frames['observations'])} observations")
+    validate_data(plan.data_dir, out, log)  # raises before any notebook runs
     cache = NotebookCache(out / "cache")
+    warm = out / WARM_STAGE
+    warm.mkdir(exist_ok=True)
+    stage_book(plan, warm, cache, report, jobs=jobs or os.cpu_count() or 1, force=force, log=log)
+    _drop_stale_notebooks(plan, warm)
+    log("running jb build (warnings are errors)")
+    report.sphinx_incremental = run_jupyter_book(warm, jobs=sphinx_jobs(), log=log)
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=out))
     stage.chmod(0o755)  # mkdtemp makes it private; the published book is for every reader of the folder
     try:
-        stage_book(plan, stage, cache, report, jobs=jobs or os.cpu_count() or 1, force=force, log=log)
-        log("running jb build (warnings are errors)")
-        run_jupyter_book(stage, log)
+        from .sphinx_warm import export
+
+        export(warm, stage)
         if pdf:  # from the stage, before anything is published
             print_edition.make_pdf(stage, stage / "_build" / "html", as_of=plan.params["as_of"],
                                    data_dir=plan.data_dir, log=log)

@@ -1,5 +1,5 @@
 """The content keys of the build: a notebook's key is a hash of everything its output depends on (its
-source, the build's parameters, every file of the data package, the ``evalkit`` code and the versions
+code cells, the build's parameters, every file of the data package, the ``evalkit`` code and the versions
 of the packages that compute and draw), and the book's key adds its other sources and the book tools'
 versions. A cache entry is reused, and a build skipped, only while its key holds.
 """
@@ -21,7 +21,7 @@ COMPUTE_PACKAGES = ["numpy", "pandas", "scipy", "statsmodels", "matplotlib", "ma
                     "babel", "frictionless", "ipykernel", "ipython", "papermill", "nbclient", "nbformat", "jupytext"]
 BOOK_PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "myst-parser", "sphinx-book-theme",
                  "pydata-sphinx-theme", "sphinxcontrib-bibtex"]
-CACHE_FORMAT = "evalkit-notebook-cache-2"  # an entry: a header line (format, checksum), then the notebook
+CACHE_FORMAT = "evalkit-notebook-cache-3"  # an entry: a header line (format, checksum), then the notebook
 IGNORED = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
 
 
@@ -51,6 +51,19 @@ def versions_digest(packages: list[str]) -> str:
     return hashlib.sha256("\n".join([sys.version, *found]).encode()).hexdigest()
 
 
+def executed_part(notebook: Path) -> bytes:
+    """What of a notebook's source its execution depends on: the kernel and every code cell (source,
+    tags and other metadata), in order. The prose (Markdown cells) is not part of it: an edit of the
+    prose alone executes nothing, and the build puts the current prose into the executed copy."""
+    import jupytext
+    import nbformat
+
+    nb = jupytext.read(notebook) if notebook.suffix == ".md" else nbformat.read(notebook, as_version=4)
+    kernel = nb.metadata.get("kernelspec", {}).get("name")
+    code = [[cell.source, cell.metadata] for cell in nb.cells if cell.cell_type == "code"]
+    return json.dumps({"kernel": kernel, "code": code}, sort_keys=True, ensure_ascii=False).encode()
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Everything besides its own source that a notebook's output depends on, as digests."""
@@ -67,10 +80,19 @@ class Inputs:
 
     def key(self, notebook: Path) -> str:
         h = hashlib.sha256(CACHE_FORMAT.encode())
-        for part in (notebook.read_bytes(), json.dumps(self.params, sort_keys=True).encode(),
+        for part in (executed_part(notebook), json.dumps(self.params, sort_keys=True).encode(),
                      self.data.encode(), self.code.encode(), self.environment.encode()):
             h.update(hashlib.sha256(part).digest())
         return h.hexdigest()
+
+
+def validation_key(data_dir: Path) -> str:
+    """What the data's validation depends on: the package's bytes, the evalkit code (its rules) and the
+    versions of the packages (frictionless, pandas). The same key, the same verdict."""
+    h = hashlib.sha256(b"evalkit-validation-1")
+    for part in (tree_digest([data_dir], data_dir), tree_digest([PACKAGE], PACKAGE), versions_digest(COMPUTE_PACKAGES)):
+        h.update(part.encode())
+    return h.hexdigest()
 
 
 def book_key(root: Path, notebook_keys: dict[str, str]) -> str:
