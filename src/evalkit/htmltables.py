@@ -14,6 +14,7 @@ import pandas as pd
 from . import fmt
 from .chapter import Chapter
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
+from .links import page_link
 from .tables import AreaTable, display_frame, period_label
 from .views import cell_significance
 
@@ -59,7 +60,8 @@ def show_table(chapter: Chapter, area: str, caption: str | None = None, *, ids: 
         keep = shown["Nr."].astype(int).isin(ids).to_numpy()
         shown, css = shown[keep].reset_index(drop=True), css[keep].reset_index(drop=True)
     caption = caption or f"{chapter.vocab.area(area)}: indikatorer {table.base}–{table.as_of}"
-    return styled_table(shown, caption, name or area).apply(lambda _: css, axis=None)
+    return (styled_table(shown, caption, name or area).apply(lambda _: css, axis=None)
+            .format(page_link, subset=["Nr."]))  # each number links to the indicator's page
 
 
 def styled_table(frame: pd.DataFrame, caption: str, name: str):
