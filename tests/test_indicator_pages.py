@@ -131,6 +131,9 @@ def test_every_indicator_has_a_page(built_book, as_of):
     for ident in ACTIVE + RETIRED:
         path = html / "indikatorer" / f"{ident}.html"
         assert path.is_file(), ident
+        text = path.read_text(encoding="utf-8")
+        assert "Traceback" not in text and "output_error" not in text and "stderr" not in text, ident
+        assert "points_threshold" not in text and "data_dir" not in text, f"{ident} shows code or parameters"
         main = soup(path).find("main")
         assert main.find("h1").get_text(strip=True).startswith(f"Indikator {ident}:"), ident
         mine = obs[(obs["id"] == ident) & obs["year"].between(2016, as_of)]
@@ -205,15 +208,16 @@ def indicator_book(root: Path) -> Path:
 
 
 @pytest.mark.book
-def test_template_pages_cache_and_hostile_names(mini_package, tmp_path):
+def test_template_pages_cache_and_hostile_names(mini_package, tmp_path_factory):
     path = mini_package / "indicators.csv"
     table_rows = list(csv.reader(path.open(encoding="utf-8")))
     for row in table_rows[1:]:
         if row[0] == "7":
             row[3] = "<script>alert(1)</script> *fet* [lenke](http://x)"
     write_csv(path, table_rows)
-    root = indicator_book(tmp_path / "book")
-    out = tmp_path / "out"
+    base = tmp_path_factory.mktemp("indicator-book")  # not in the data's folder, whose digest is a key
+    root = indicator_book(base / "book")
+    out = base / "out"
     assert sorted(p.name for p in expansions(root, mini_package)) == ["11.md", "17.md", "3.md", "7.md"]
 
     def run(**kw):

@@ -215,7 +215,7 @@ class IndicatorPage:
         sources = words.and_join(sorted({provenance(self.ch.vocab, d, loc)[0] for d, loc in
                                          zip(self.observations["document"], self.observations["location"])}))
         return line_figure(self.ch, [self.ident], f"Indikator {self.ident}", sources or "ingen verdier",
-                           ylabel=ylabel, labels={self.ident: self.ch.vocab.series["main"].capitalize()},
+                           ylabel=ylabel, labels={self.ident: "Verdier"},
                            series=series)
 
     # -- changes under the report's rule, and the other readings ------------------------------------
@@ -400,7 +400,9 @@ class IndicatorPage:
             "note": "" if pd.isna(r["note"]) else r["note"], "document": r["document"], "location": r["location"],
             "documents": [{"document": d, "label": vocab.document(d), "title": str(vocab.documents.at[d, "title"]),
                            "bibkey": str(vocab.documents.at[d, "bibkey"])} for d in docs],
-            "edition": {"as_of": self.ch.as_of, "base_year": self.ch.base_year, **self.ch.thresholds},
+            "edition": {"from": self.ch.base_year, "to": self.ch.as_of,
+                        "threshold_points_per_year": self.ch.thresholds.get("points_threshold"),
+                        "threshold_percent_per_year": self.ch.thresholds.get("relative_threshold")},
             "page": f"{PAGES_DIR}/{self.ident}.html",
         }
 
