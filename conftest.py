@@ -1,4 +1,5 @@
-"""nbval for the chapters' text notebooks, in both editions.
+"""nbval for the chapters' text notebooks, in both editions (and the indicator page template for a few
+representative indicators).
 
 nbval collects ``.ipynb`` files; the chapter sources are MyST Markdown text notebooks. Each one is
 read through jupytext and run twice: as the final edition (the notebook's own parameters, ``as_of``
@@ -14,6 +15,10 @@ import pytest
 from nbval.plugin import IPyNbFile
 
 EDITIONS = {"2020": {}, "2018": {"as_of": 2018}}
+# The indicator page template (evalkit.build.INDICATOR_TEMPLATE), run for representative indicators: a
+# share with a known n (33), a count (11), money in fixed 2018-kroner (3), a series break (15, BrukerPlan's
+# new sample), an erratum (25, dated differently by the two reports) and a retired indicator (17).
+TEMPLATE_RUNS = {"2020": [33, 11, 3, 15, 25, 17], "2018": [33]}
 
 
 class TextNotebook(IPyNbFile):
@@ -46,8 +51,15 @@ class TextNotebookEditions(pytest.File):
     """One text notebook, collected once per edition."""
 
     def collect(self):
-        for edition, parameters in EDITIONS.items():
-            node = TextNotebook.from_parent(self, path=self.path, name=f"as_of={edition}")
+        from evalkit.build import INDICATOR_TEMPLATE
+
+        if self.path.as_posix().endswith(INDICATOR_TEMPLATE):
+            runs = [(f"as_of={e},indicator={i}", {**EDITIONS[e], "indicator": i})
+                    for e, ids in TEMPLATE_RUNS.items() for i in ids]
+        else:
+            runs = [(f"as_of={e}", parameters) for e, parameters in EDITIONS.items()]
+        for name, parameters in runs:
+            node = TextNotebook.from_parent(self, path=self.path, name=name)
             node.parameters = parameters
             yield node
 

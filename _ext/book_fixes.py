@@ -1,4 +1,4 @@
-"""Two fixes to what Jupyter Book 1.x and its themes put on every page.
+"""Three fixes to what Jupyter Book 1.x and its themes put on every page.
 
 1. Bokmål for the theme's own strings.
 
@@ -9,8 +9,13 @@ and registers them, so their strings fill the gaps (Sphinx's own translations st
 2. No script twice. sphinx-thebe adds its configuration script each time its event fires, which a jb
 build does twice; the page then declares ``const THEBE_JS_URL`` twice and the browser reports a
 SyntaxError. Identical script entries are dropped from each page.
+
+3. A page's title is text. sphinx-book-theme puts the title's plain text (``title.astext()``, with
+``<`` and ``&`` as they are) into its print header unescaped, so a title made from the data (an
+indicator page's heading, ``Indikator 7: <name>``) would be markup there. It is escaped here.
 """
 
+import html
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -41,10 +46,16 @@ def _unique_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def _escape_page_title(app, pagename, templatename, context, doctree):
+    if "pagetitle" in context:
+        context["pagetitle"] = html.escape(str(context["pagetitle"]))
+
+
 def setup(app):
     locale_dir = _compile(Path(app.doctreedir).parent / "_locale")
     for domain in ("sphinx", "booktheme"):
         app.add_message_catalog(domain, str(locale_dir))
     app.connect("html-page-context", _unique_scripts, priority=1000)  # after the themes and thebe
+    app.connect("html-page-context", _escape_page_title, priority=1000)  # after sphinx-book-theme sets it
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -28,7 +28,7 @@ AREA_PAGE = {a: next(p for p in PAGES if p.endswith(f"_{a}")) for a in VOCAB.are
 
 def page_of(name: str) -> str:
     """A page by its name without the reading-order number: ``page_of("metode")`` -> ``chapters/02_metode``."""
-    return next(p for p in PAGES if p.split("/")[-1].split("_", 1)[1] == name)
+    return next(p for p in PAGES if p.split("/")[-1].split("_", 1)[-1] == name)
 
 
 @pytest.fixture(scope="session", params=[2020, 2018], ids=["as-of-2020", "as-of-2018"])

@@ -14,8 +14,9 @@ from . import fmt
 from .chapter import Chapter, setup
 from .figures import bar_figure, colour_bars, line_figure, scale_figure, short_name, show
 from .htmltables import legend_html, show_table, styled_table, table_frame
+from .links import page_link
 from .words import and_join, count_text, glue, glue_all, join_values, span_text, years_text
 
 __all__ = ["Chapter", "and_join", "bar_figure", "colour_bars", "count_text", "fmt", "glue", "glue_all",
-           "join_values", "legend_html", "line_figure", "scale_figure", "setup", "short_name", "show", "show_table",
+           "join_values", "legend_html", "line_figure", "page_link", "scale_figure", "setup", "short_name", "show", "show_table",
            "span_text", "styled_table", "table_frame", "years_text"]

@@ -41,10 +41,12 @@ from pathlib import Path
 
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
 from .keys import BOOK_SOURCES, CACHE_FORMAT, Inputs, _files, book_key
+from .links import PAGES_DIR
 
 TEXT_NOTEBOOK = ".md"  # a page with a jupytext header (see is_text_notebook)
 CACHE_ENTRIES = 120  # executed copies kept (about ten variants of every notebook), least recently used go
 CELL_TIMEOUT = 600  # seconds one cell may run
+INDICATOR_TEMPLATE = f"{PAGES_DIR}/_template.md"  # executed once per indicator into indikatorer/<id>.ipynb
 
 
 class BuildError(RuntimeError):
@@ -165,8 +167,18 @@ class NotebookCache:
 
 
 def source_notebook(plan: Plan, nb: Path):
-    """The notebook papermill is given for *nb* (its cells, before execution)."""
-    return read_notebook(nb)
+    """The notebook papermill is given for *nb* (its cells, before execution); for a page made from a
+    template, the template under the page's heading."""
+    page = plan.expanded.get(nb)
+    return read_notebook(nb) if page is None else _page_source(page.template, page.title)
+
+
+def _page_source(template: Path, title: str | None):
+    """*template*'s notebook, under *title* as its heading if there is one."""
+    nb = read_notebook(template)
+    if title is not None:
+        nb.cells.insert(0, _heading_cell(title))
+    return nb
 
 
 def with_prose(executed: bytes, source) -> bytes | None:
@@ -342,15 +354,17 @@ def shutdown_kernels() -> None:
         log.close()
 
 
-def _execute(src: str, dst: str, params: dict, log_dir: str) -> Executed:
-    """Execute one notebook (a text notebook is converted by jupytext first) in this thread's warm kernel."""
+def _execute(src: str, dst: str, params: dict, log_dir: str, title: str | None = None) -> Executed:
+    """Execute one notebook (a text notebook is converted by jupytext first) in this thread's warm kernel;
+    *title*, for a page made from a template, becomes its heading."""
     import papermill
 
     start = time.perf_counter()
     km = _kernel(log_dir)
     _run_silently(km, PREPARE.format(cwd=str(Path(src).parent)))
+    nb = _page_source(Path(src), title)
     try:
-        papermill.execute_notebook(read_notebook(Path(src)), dst, parameters=params, kernel_name="python3", km=km,
+        papermill.execute_notebook(nb, dst, parameters=params, kernel_name="python3", km=km,
                                    progress_bar=False, log_output=False, report_mode=False,
                                    execution_timeout=CELL_TIMEOUT,
                                    request_save_on_cell_execute=False)  # written once, at the end
@@ -390,20 +404,29 @@ def _hide_injected_parameters(path: Path) -> None:
 
 
 def execute_all(todo: list[tuple[Path, Path]], params: dict, jobs: int, log_dir: Path,
-                on_done=lambda src, dst, result: None) -> list[str]:
-    """Execute ``(source, destination)`` pairs, *jobs* at a time; return the errors (all of them)."""
+                on_done=lambda src, dst, result: None, expanded: dict[Path, Expansion] | None = None) -> list[str]:
+    """Execute ``(source, destination)`` pairs, *jobs* at a time; return the errors (all of them). A
+    source in *expanded* is a page made from a template, with its parameters and heading."""
     errors = []
+    expanded = expanded or {}
     log_dir.mkdir(parents=True, exist_ok=True)
+
+    def submit(pool, src: Path, dst: Path):
+        page = expanded.get(src)
+        if page is None:
+            return pool.submit(_execute, str(src), str(dst), params, str(log_dir))
+        return pool.submit(_execute, str(page.template), str(dst), {**params, **page.params}, str(log_dir), page.title)
+
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-            futures = {pool.submit(_execute, str(src), str(dst), params, str(log_dir)): (src, dst)
-                       for src, dst in todo}
+            futures = {submit(pool, src, dst): (src, dst) for src, dst in todo}
             for fut in as_completed(futures):
                 src, dst = futures[fut]
                 try:
                     result = fut.result()
                 except BuildError as exc:
-                    errors.append(str(exc))
+                    page = expanded.get(src)
+                    errors.append(f"{exc} (page {src.name}: {page.params})" if page else str(exc))
                     on_done(src, dst, None)
                     continue
                 on_done(src, dst, result)
@@ -458,22 +481,26 @@ def _put(path: Path, data: bytes) -> None:
         path.write_bytes(data)
 
 
-def stage_config(config: bytes) -> bytes:
+def stage_config(config: bytes, orphans: bool = False) -> bytes:
     """The stage's ``_config.yml``: the sources' configuration with Jupyter Book's execution off,
-    since every notebook in the stage is already executed."""
+    since every notebook in the stage is already executed; with *orphans*, pages outside ``_toc.yml``
+    (the indicator pages, marked ``orphan``) are built too."""
     import yaml
 
     cfg = yaml.safe_load(config)
     cfg.setdefault("execute", {})["execute_notebooks"] = "off"
     sphinx = cfg.setdefault("sphinx", {})
     sphinx["extra_extensions"] = [*(sphinx.get("extra_extensions") or []), "evalkit.sphinx_warm"]
+    if orphans:
+        cfg["only_build_toc_files"] = False
     header = b"# Written by evalkit.build for its stage: the notebooks here are executed already.\n"
     return header + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode()
 
 
-def _sync_sources(root: Path, stage: Path, skip: set[Path]) -> None:
+def _sync_sources(root: Path, stage: Path, skip: set[Path], orphans: bool = False) -> None:
     """Make the stage's copy of the book's sources equal to *root*'s (leaving out *skip*, the text
-    notebooks, whose executed copies take their place), writing only files that differ."""
+    notebooks, whose executed copies take their place), writing only files that differ. With *orphans*
+    (pages made from a template, not in ``_toc.yml``) the stage builds every page it holds."""
     wanted: set[Path] = set()
     for name in BOOK_SOURCES:
         for src in _files(root / name) if (root / name).exists() else []:
@@ -482,7 +509,7 @@ def _sync_sources(root: Path, stage: Path, skip: set[Path]) -> None:
             rel = src.relative_to(root)
             wanted.add(rel)
             data = src.read_bytes()
-            _put(stage / rel, stage_config(data) if rel == Path("_config.yml") else data)
+            _put(stage / rel, stage_config(data, orphans) if rel == Path("_config.yml") else data)
     for name in BOOK_SOURCES:  # a source that was deleted or renamed goes from the stage too
         for old in _files(stage / name) if (stage / name).is_dir() else []:
             rel = old.relative_to(stage)
@@ -528,6 +555,43 @@ def _write_report(out: Path, report: BuildReport) -> None:
                       out / f".last-build.json.{os.getpid()}")
 
 
+# --------------------------------------------------------------------------------------------------
+# Pages made from a template: one per indicator
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A page made from a template notebook: its own parameters (beside the build's) and its heading,
+    put above the template's cells (the template's pages are not in ``_toc.yml``: orphans)."""
+
+    template: Path
+    params: dict
+    title: str
+
+
+def expansions(root: Path, data_dir: Path, only=None) -> dict[Path, Expansion]:
+    """``indikatorer/<id>.md`` (a page that exists only in the stage, as ``<id>.ipynb``) -> how to make
+    it from ``indikatorer/_template.md``, for every indicator of the catalogue or only those in *only*;
+    none if the book has no template."""
+    template = root / INDICATOR_TEMPLATE
+    if not template.is_file():
+        return {}
+    from .indicator import page_titles
+
+    return {template.with_name(f"{i}{TEXT_NOTEBOOK}"): Expansion(template, {"indicator": i}, title)
+            for i, title in page_titles(data_dir, only).items()}
+
+
+def _heading_cell(title: str):
+    """A Markdown cell with *title* as the page's heading, every ASCII punctuation mark escaped (text
+    from the data is never markup)."""
+    import re
+
+    from nbformat.v4 import new_markdown_cell
+
+    return new_markdown_cell("# " + re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(title.split())))
+
+
 @dataclass
 class Plan:
     """What a build of *root* would make: its notebooks, their keys and the book's key."""
@@ -538,14 +602,19 @@ class Plan:
     names: dict[Path, str]   # notebook source -> its name in the book (chapters/05_hovedmal1.md)
     keys: dict[Path, str]
     book: str
+    expanded: dict[Path, Expansion] = field(default_factory=dict)  # pages made from a template
 
     @classmethod
-    def make(cls, root: Path, data_dir: Path, params: dict) -> Plan:
+    def make(cls, root: Path, data_dir: Path, params: dict, only=None) -> Plan:
+        """The plan of a build; *only* limits the indicator pages to those ids (None: all of them)."""
         inputs = Inputs.gather(params, data_dir)
-        sources = notebooks(root)
+        expanded = expansions(root, data_dir, only)
+        sources = notebooks(root) + list(expanded)
         names = {nb: nb.relative_to(root).as_posix() for nb in sources}
-        keys = {nb: inputs.key(nb) for nb in sources}
-        return cls(root, data_dir, params, names, keys, book_key(root, {names[nb]: k for nb, k in keys.items()}))
+        keys = {nb: inputs.key(expanded[nb].template, {**expanded[nb].params, "title": expanded[nb].title})
+                if nb in expanded else inputs.key(nb) for nb in sources}
+        return cls(root, data_dir, params, names, keys, book_key(root, {names[nb]: k for nb, k in keys.items()}),
+                   expanded)
 
     def executed_path(self, stage: Path, nb: Path) -> Path:
         return (stage / self.names[nb]).with_suffix(".ipynb")
@@ -555,7 +624,8 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
                force: bool = False, log=print) -> None:
     """Fill *stage* with the book's sources and every notebook executed (from the cache where its key
     is there, else by papermill); raises :class:`BuildError` naming each notebook that failed."""
-    _sync_sources(plan.root, stage, {nb for nb in plan.names if nb.suffix == TEXT_NOTEBOOK})
+    _sync_sources(plan.root, stage, {nb for nb in plan.names if nb.suffix == TEXT_NOTEBOOK}
+                  | {plan.root / INDICATOR_TEMPLATE}, orphans=bool(plan.expanded))
     todo = []
     for nb, name in plan.names.items():
         hit = None if force else cache.get(plan.keys[nb])
@@ -589,7 +659,7 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
         pairs = [(nb, (scratch / plan.names[nb]).with_suffix(".ipynb")) for nb in todo]
         for _, dst in pairs:
             dst.parent.mkdir(parents=True, exist_ok=True)
-        errors = execute_all(pairs, plan.params, jobs, scratch / ".kernel-logs", done)
+        errors = execute_all(pairs, plan.params, jobs, scratch / ".kernel-logs", done, plan.expanded)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if errors:
@@ -600,12 +670,14 @@ def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_
           root: Path | None = None, out: Path | None = None, force: bool = False,
           points_threshold: float = DEFAULT_POINTS_THRESHOLD,
           relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD, wait: bool = True, pdf: bool = False,
-          log=print) -> Path:
+          log=print, indicators=None) -> Path:
     """Build the book in *root* (default: the current folder), executing only the notebooks whose key
     changed (all with *force*); return the published HTML folder. What was done is in
     ``<out>/last-build.json``. One build at a time per *out*: another waits for the lock (or, with
     ``wait=False``, raises :class:`BuildBusy`); what an interrupted build left is removed first. With
-    *pdf* (``evalkit build``'s default) the print edition is made too (:mod:`evalkit.pdf`)."""
+    *pdf* (``evalkit build``'s default) the print edition is made too (:mod:`evalkit.pdf`).
+    *indicators* limits the indicator pages to those ids (a test of the build's mechanics; the
+    chapters' links to the other pages then lead nowhere): None builds them all."""
     t0 = time.perf_counter()
     root = Path(root or Path.cwd()).resolve()
     if not (root / "_toc.yml").is_file():
@@ -613,7 +685,7 @@ def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_
     out = Path(out or root / "_build")
     data_dir = Path(data_dir or root / "data").resolve()
     params = parameters(as_of, base, data_dir, points_threshold, relative_threshold)
-    plan = Plan.make(root, data_dir, params)
+    plan = Plan.make(root, data_dir, params, only=indicators)
     out.mkdir(parents=True, exist_ok=True)
     with BuildLock(out, wait=wait, log=log):
         return _build_locked(plan, out, t0, jobs=jobs, force=force, pdf=pdf, log=log)

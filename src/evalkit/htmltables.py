@@ -20,6 +20,7 @@ import pandas as pd
 from . import fmt
 from .chapter import Chapter
 from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
+from .links import page_link
 from .tables import AreaTable, display_frame, period_label
 from .views import cell_significance, compare_views
 from .words import shorten
@@ -51,9 +52,10 @@ class Html(str):
         return str(self)
 
 
-def number_cell(ident) -> str:
-    """An indicator's number as every table shows it (the one place to make it a link)."""
-    return html.escape(str(int(ident)))
+def number_cell(ident, from_dir: str = "chapters") -> str:
+    """An indicator's number as every table shows it: a link to the indicator's page (from a page in
+    *from_dir*, :mod:`evalkit.links`)."""
+    return page_link(ident, from_dir)
 
 
 def name_cell(name: str, width: int = SHORT_NAME) -> str:
@@ -207,11 +209,17 @@ def _subset(table: AreaTable, ids: list[int]) -> AreaTable:
                      table.changes[table.changes["id"].isin(keep)].reset_index(drop=True))
 
 
-def styled_table(frame: pd.DataFrame, caption: str, name: str) -> Html:
+def styled_table(frame: pd.DataFrame, caption: str, name: str, *, link_from: str | None = None) -> Html:
     """Any table for the book: every cell and the caption HTML-escaped, no index, header cells with a
     scope, a fixed id (``tbl-<name>``) and ``data-area`` *name*, in a box that scrolls by itself if the
-    table is wider than the column."""
-    rows = [["" if pd.isna(v) else html.escape(str(v)) for v in row] for row in frame.itertuples(index=False)]
+    table is wider than the column. With *link_from* (the folder of the page that shows it), each
+    indicator number in a "Nr." column links to the indicator's page."""
+    def cell(column, v) -> str:
+        if link_from is not None and column == "Nr.":
+            return number_cell(v, link_from)
+        return "" if pd.isna(v) else html.escape(str(v))
+
+    rows = [[cell(c, v) for c, v in zip(frame.columns, row)] for row in frame.itertuples(index=False)]
     return Html(scroll_box(table_html(caption, [html.escape(str(c)) for c in frame.columns], rows, name=name), name))
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 # What the book is made of: the pages (chapters/, text notebooks among them) and what Jupyter Book reads.
-BOOK_SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "_static", "_ext", "_locale", "data"]
+BOOK_SOURCES = ["_config.yml", "_toc.yml", "references.bib", "chapters", "indikatorer", "_static", "_ext", "_locale",
+                "data"]
 # Packages whose version can change a notebook's output, and those that turn notebooks into HTML.
 COMPUTE_PACKAGES = ["numpy", "pandas", "scipy", "statsmodels", "matplotlib", "matplotlib-inline", "seaborn",
                     "babel", "frictionless", "ipykernel", "ipython", "papermill", "nbclient", "nbformat", "jupytext"]
@@ -78,11 +79,16 @@ class Inputs:
         return cls(params, tree_digest([data_dir], data_dir), tree_digest([PACKAGE], PACKAGE),
                    versions_digest(COMPUTE_PACKAGES))
 
-    def key(self, notebook: Path) -> str:
+    def key(self, notebook: Path, page: dict | None = None) -> str:
+        """The key of *notebook*; of a page made from a template (*notebook*), *page* holds what makes
+        it that page (its parameters and heading), so each page has its own key and an edit of the
+        template changes them all."""
         h = hashlib.sha256(CACHE_FORMAT.encode())
         for part in (executed_part(notebook), json.dumps(self.params, sort_keys=True).encode(),
                      self.data.encode(), self.code.encode(), self.environment.encode()):
             h.update(hashlib.sha256(part).digest())
+        if page is not None:
+            h.update(hashlib.sha256(json.dumps(page, sort_keys=True).encode()).digest())
         return h.hexdigest()
 
 

@@ -1,0 +1,245 @@
+"""One page per indicator (indikatorer/<id>.html), made from one template by the build: every indicator
+has its page with a figure, its full observation table and working downloads; the numbers on a page
+are evalkit's (and, for a few, what the sources print); every link from the chapters and the catalogue
+leads to a page; the template's pages have their own cache keys; a hostile name stays text."""
+
+import csv
+import io
+import json
+import shutil
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from evalkit import fmt
+from evalkit.build import build, expansions
+from evalkit.chapter import setup
+from evalkit.indicator import IndicatorPage, page_titles, provenance
+from evalkit.links import page_href
+
+from .conftest import DATA, ROOT, write_csv
+
+FRAMES = setup().frames
+CATALOGUE = FRAMES["indicators"].set_index("id")
+ACTIVE = sorted(int(i) for i in CATALOGUE.index[CATALOGUE["status"] == "active"])
+RETIRED = sorted(int(i) for i in CATALOGUE.index[CATALOGUE["status"] == "retired"])
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def table(main, name: str):
+    return main.find("table", attrs={"data-area": name})
+
+
+def rows(tbl) -> list[list[str]]:
+    return [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in tbl.find("tbody").find_all("tr")]
+
+
+def downloads(main) -> dict[str, str]:
+    """download file name -> its decoded text."""
+    out = {}
+    for a in main.select("a.evalkit-download"):
+        head, _, body = a["href"].partition(",")
+        assert head.startswith("data:") and head.endswith(";charset=utf-8"), head
+        out[a["download"]] = urllib.parse.unquote(body)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Fast: the plan and the helpers
+
+
+def test_the_plan_has_a_page_per_catalogue_row_and_each_its_own_key():
+    from evalkit.build import Plan, parameters
+
+    plan = Plan.make(ROOT, DATA, parameters(2020, 2016, DATA, 1.0, 2.5))
+    pages = sorted(plan.names[nb] for nb in plan.expanded)
+    assert len(pages) == len(CATALOGUE) == len(ACTIVE) + len(RETIRED) == 85 + 8
+    assert "indikatorer/24.md" in pages and "indikatorer/17.md" in pages
+    keys = [plan.keys[nb] for nb in plan.expanded]
+    assert len(set(keys)) == len(keys)
+    limited = Plan.make(ROOT, DATA, parameters(2020, 2016, DATA, 1.0, 2.5), only=[24, 999])
+    assert [limited.names[nb] for nb in limited.expanded] == ["indikatorer/24.md"]
+    # the same page has the same key in both plans; the book without the other pages has another key
+    nb24 = next(nb for nb in plan.expanded if nb.name == "24.md")
+    assert limited.keys[nb24] == plan.keys[nb24] and limited.book != plan.book
+
+
+def test_page_addresses_are_stable():
+    assert page_href(24) == "../indikatorer/24.html"
+    assert page_href(24, "indikatorer") == "24.html"
+    assert page_titles(DATA, only=[24])[24].startswith("Indikator 24: Bevilgninger til brukermedvirkning")
+
+
+def test_provenance_reads_the_location():
+    vocab = setup().vocab
+    assert provenance(vocab, "001_8ceffd757f77f65e.txt", "Tabell 7.1, line 1293") == (
+        "Fafo 2019, tabell 7.1", "001_8ceffd757f77f65e.txt, tabell 7.1, linje 1293")
+    assert provenance(vocab, "000_1738e49f1275b4c4.txt", "p. text, lines 352-354") == (
+        "Fafo 2021, teksten", "000_1738e49f1275b4c4.txt, teksten, linje 352-354")
+
+
+def test_a_share_with_known_n_reads_as_the_source_and_by_hand():
+    page = IndicatorPage(setup(), 33)
+    obs = page.observation_table()
+    # 001 Tabell 7.1, line 1293: 33 is N/A (2016), 39 % (2017), 44 % (2018); change 2017-2018 "5,0 %-poeng"
+    assert obs[["År", "Verdi"]].values.tolist() == [["2017", "39\u00a0%"], ["2018", "44\u00a0%"]]
+    assert set(obs["n"]) == {"400"}  # "i overkant av 400" (000 line 583), used as 400
+    # Wilson interval of 39 % of 400 by hand: centre (0.39 + 1.96²/800)/(1 + 1.96²/400) = 0.39105,
+    # half-width 1.96·sqrt(0.39·0.61/400 + 1.96²/640000)/(1 + 1.96²/400) = 0.04758 -> 34.35-43.86 %
+    assert obs["95 % intervall"].iloc[0] == "34,3–43,9\u00a0%"
+    changes = page.change_table().set_index("Periode")
+    assert changes.at["2017–2018", "Endring per år"] == "5,0\u00a0%-poeng"
+    assert changes.at["2017–2018", "Farge"] == "grønn ✓"
+
+
+def test_a_count_reads_as_the_source_in_the_status_report_edition():
+    page = IndicatorPage(setup(as_of=2018), 11)
+    # 001 Tabell 6.1, line 1235: 7796, 6479, 5449; changes -16,9 %, -15,9 %, -16,4 %
+    assert page.observation_table()["Verdi"].tolist() == ["7\u00a0796", "6\u00a0479", "5\u00a0449"]
+    changes = page.change_table().set_index("Periode")["Endring per år"]
+    assert [changes[p] for p in ("2016–2017", "2017–2018", "2016–2018")] == [
+        "−16,9\u00a0%", "−15,9\u00a0%", "−16,4\u00a0%"]
+
+
+def test_the_csv_download_holds_every_observation_with_provenance():
+    page = IndicatorPage(setup(), 15)
+    text = page.observations_csv()
+    got = list(csv.DictReader(io.StringIO(text)))
+    obs = FRAMES["observations"]
+    mine = obs[obs["id"] == 15]
+    assert len(got) == len(mine) and {r["series"] for r in got} == set(mine["series"])
+    assert all(r["document"] and r["location"] and r["source"].startswith("Fafo") for r in got)
+    meta = page.metadata()
+    assert meta["id"] == 15 and meta["unit"] == "percent" and meta["page"] == "indikatorer/15.html"
+
+
+# --------------------------------------------------------------------------------------------------
+# The built book (both editions)
+
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("as_of", [2020, 2018])
+def test_every_indicator_has_a_page(built_book, as_of):
+    html = built_book(as_of)
+    obs = FRAMES["observations"]
+    for ident in ACTIVE + RETIRED:
+        path = html / "indikatorer" / f"{ident}.html"
+        assert path.is_file(), ident
+        text = path.read_text(encoding="utf-8")
+        assert "Traceback" not in text and "output_error" not in text and "stderr" not in text, ident
+        assert "points_threshold" not in text and "data_dir" not in text, f"{ident} shows code or parameters"
+        main = soup(path).find("main")
+        assert main.find("h1").get_text(strip=True).startswith(f"Indikator {ident}:"), ident
+        mine = obs[(obs["id"] == ident) & obs["year"].between(2016, as_of)]
+        files = downloads(main)
+        assert set(files) == {f"indikator-{ident}.csv", f"indikator-{ident}.json"}, ident
+        assert json.loads(files[f"indikator-{ident}.json"])["id"] == ident
+        assert len(list(csv.DictReader(io.StringIO(files[f"indikator-{ident}.csv"])))) == len(mine), ident
+        if ident in RETIRED:
+            assert "tatt ut av indikatorsettet" in main.get_text(" "), ident
+            continue
+        if not mine.empty:
+            assert main.find("img") is not None, f"indicator {ident}: no figure"
+            assert len(rows(table(main, f"ind{ident}-verdier"))) == len(mine), ident
+
+
+@pytest.mark.book
+def test_page_numbers_equal_evalkits(built_book):
+    html = built_book(2020)
+    ch = setup()
+    for ident in (3, 15, 25, 33, 39, 77):
+        page = IndicatorPage(ch, ident)
+        main = soup(html / "indikatorer" / f"{ident}.html").find("main")
+        assert rows(table(main, f"ind{ident}-verdier")) == page.observation_table().values.tolist(), ident
+        assert rows(table(main, f"ind{ident}-endringer")) == page.change_table().values.tolist(), ident
+        readings = table(main, f"ind{ident}-lesninger")
+        assert (rows(readings) if readings else []) == page.readings_table().values.tolist(), ident
+        # the overall change shown equals the chapters' (tables.overall_changes)
+        overall = ch.overall().loc[ident]
+        if readings:
+            assert fmt.change(overall["delta"], CATALOGUE.at[ident, "change"]) in rows(readings)[0][2], ident
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("as_of", [2020, 2018])
+def test_links_from_chapters_catalogue_and_index_resolve(built_book, as_of):
+    html = built_book(as_of)
+    linked = set()
+    for page in [*(html / "chapters").glob("*.html"), html / "indikatorer" / "index.html"]:
+        for a in soup(page).find("main").find_all("a", class_="evalkit-indicator-link"):
+            target = (page.parent / a["href"]).resolve()
+            assert target.is_file(), f"{page.name}: {a['href']}"
+            assert target.name == f"{a.get_text(strip=True)}.html"
+            linked.add((page.name, int(a.get_text(strip=True))))
+    catalogue = {i for name, i in linked if name == "12_vedlegg_indikatorer.html"}
+    assert catalogue == set(ACTIVE + RETIRED)
+    assert {i for name, i in linked if name == "index.html"} == set(ACTIVE + RETIRED)
+    # every active indicator's number in its area chapter's table is a link
+    assert set(ACTIVE) <= {i for name, i in linked if name not in ("index.html", "12_vedlegg_indikatorer.html")}
+
+
+@pytest.mark.book
+def test_the_sidebar_has_one_entry_for_the_indicators(built_book):
+    nav = soup(built_book(2020) / "chapters" / "00_intro.html").find("nav", class_="bd-docs-nav")
+    hrefs = [a["href"] for a in nav.find_all("a")]
+    assert sum("indikatorer/" in h for h in hrefs) == 1, hrefs
+
+
+# --------------------------------------------------------------------------------------------------
+# A small book with the template: cache keys, and hostile text
+
+
+def indicator_book(root: Path) -> Path:
+    """The real configuration and the indicator template and index, with a one-page chapter."""
+    root.mkdir(parents=True)
+    for name in ("_config.yml", "references.bib", "_static", "_ext", "_locale", "indikatorer"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+    (root / "chapters").mkdir()
+    (root / "chapters" / "intro.md").write_text("# Intro\n\nEn side.\n\n```{bibliography}\n:all:\n```\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: chapters/intro\nchapters:\n  - file: indikatorer/index\n")
+    return root
+
+
+@pytest.mark.book
+def test_template_pages_cache_and_hostile_names(mini_package, tmp_path_factory):
+    path = mini_package / "indicators.csv"
+    table_rows = list(csv.reader(path.open(encoding="utf-8")))
+    for row in table_rows[1:]:
+        if row[0] == "7":
+            row[3] = "<script>alert(1)</script> *fet* [lenke](http://x)"
+    write_csv(path, table_rows)
+    base = tmp_path_factory.mktemp("indicator-book")  # not in the data's folder, whose digest is a key
+    root = indicator_book(base / "book")
+    out = base / "out"
+    assert sorted(p.name for p in expansions(root, mini_package)) == ["11.md", "17.md", "3.md", "7.md"]
+
+    def run(**kw):
+        build(root=root, out=out, data_dir=mini_package, log=lambda *_: None, **kw)
+        return json.loads((out / "last-build.json").read_text())
+
+    first = run()
+    assert sorted(first["executed"]) == ["indikatorer/11.md", "indikatorer/17.md", "indikatorer/3.md",
+                                         "indikatorer/7.md", "indikatorer/index.md"]
+    assert run()["up_to_date"]
+    template = root / "indikatorer" / "_template.md"
+    template.write_text(template.read_text(encoding="utf-8").replace("## Verdiene", "## Verdiene i årene"),
+                        encoding="utf-8")
+    again = run()
+    assert sorted(again["executed"]) == ["indikatorer/11.md", "indikatorer/17.md", "indikatorer/3.md",
+                                         "indikatorer/7.md"]
+    assert again["reused"] == ["indikatorer/index.md"]
+
+    html = out / "html"
+    for page in ("indikatorer/7.html", "indikatorer/index.html"):
+        main = soup(html / page).find("main")
+        assert not [s for s in main.find_all("script") if "alert(1)" in s.get_text()], page
+        assert not main.find("em", string="fet") and not main.find("a", href="http://x"), page
+        assert "<script>alert(1)</script> *fet* [lenke](http://x)" in main.get_text(""), page
+    assert "Indikator 7: <script>" in soup(html / "indikatorer" / "7.html").find("title").get_text()
