@@ -109,10 +109,19 @@ def served(built_book):
         server.shutdown()
 
 
+# The indicator pages are one template's output: the browser checks those of the representative
+# indicators nbval runs (a share with n, a count, money, a series break, an erratum, a retired one)
+# and the index page, not all 93 (each costs as much as a chapter).
+INDICATOR_PAGES = {f"indikatorer/{i}.html" for i in (33, 11, 3, 15, 25, 17)}
+
+
 def site_pages(html: Path) -> list[str]:
     """Every HTML page of a built book (relative paths), but the site's entry ``index.html``, which only
-    sends the browser on to the first chapter."""
-    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html") if p != html / "index.html")
+    sends the browser on to the first chapter, and the indicator pages beyond INDICATOR_PAGES."""
+    return sorted(name for name in (p.relative_to(html).as_posix() for p in html.rglob("*.html"))
+                  if name != "index.html"
+                  and (not name.startswith("indikatorer/") or name == "indikatorer/index.html"
+                       or name in INDICATOR_PAGES))
 
 
 # Elements a mouse user can click that the Tab key must reach: a negative tabIndex on a shown element
