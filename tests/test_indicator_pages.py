@@ -78,9 +78,9 @@ def test_page_addresses_are_stable():
 def test_provenance_reads_the_location():
     vocab = setup().vocab
     assert provenance(vocab, "001_8ceffd757f77f65e.txt", "Tabell 7.1, line 1293") == (
-        "Fafo 2019, tabell 7.1", "001_8ceffd757f77f65e.txt, tabell 7.1, linje 1293")
+        "Fafo 2019, tabell 7.1", "001_8ceffd757f77f65e.txt, Tabell 7.1, linje 1293")
     assert provenance(vocab, "000_1738e49f1275b4c4.txt", "p. text, lines 352-354") == (
-        "Fafo 2021, teksten", "000_1738e49f1275b4c4.txt, teksten, linje 352-354")
+        "Fafo 2021, teksten", "000_1738e49f1275b4c4.txt, tekst, linje 352-354")
 
 
 def test_a_share_with_known_n_reads_as_the_source_and_by_hand():
@@ -229,8 +229,16 @@ def test_template_pages_cache_and_hostile_names(mini_package, tmp_path_factory):
                                          "indikatorer/7.md", "indikatorer/index.md"]
     assert run()["up_to_date"]
     template = root / "indikatorer" / "_template.md"
+    # the template's prose alone: nothing executes, every page shows the new heading (the build puts the
+    # current prose into the executed copies: evalkit.build.with_prose)
     template.write_text(template.read_text(encoding="utf-8").replace("## Verdiene", "## Verdiene i årene"),
                         encoding="utf-8")
+    prose = run()
+    assert prose["executed"] == {} and "indikatorer/7.md" in prose["reused"]
+    assert any("Verdiene i årene" in h.get_text() for h in soup(out / "html" / "indikatorer" / "11.html").find_all("h2"))
+    # a code cell of the template: every indicator page executes again, the index page does not
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "# What the indicator is", "# What the indicator is (edited)"), encoding="utf-8")
     again = run()
     assert sorted(again["executed"]) == ["indikatorer/11.md", "indikatorer/17.md", "indikatorer/3.md",
                                          "indikatorer/7.md"]
