@@ -22,7 +22,7 @@ preview: $(STAMP)
 test: $(STAMP) browser pdftools $(AXE)
 	$(BIN)/python -m pytest
 
-# The validation fuzz test with many more cases than `make test` runs (FUZZ_EXAMPLES=100 there).
+# The validation fuzz test with many more cases than `make test` runs (FUZZ_EXAMPLES=60 there).
 FUZZ_EXAMPLES ?= 3000
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py

@@ -27,6 +27,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # installed by `make te
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 WIDTHS = {"desktop": 1280, "phone": 390}  # screenshot widths: a laptop and a phone (iPhone 12-15)
 PAGE_HEIGHT = 900  # the viewport's height while a page is checked
+# A screenshot shows a page down to this many pixels: the long appendices (Vedlegg A is 31 000 px at
+# 1280 px, far more on a phone) cost seconds each to capture and are read on screen, not in a picture.
+SHOT_HEIGHT = 8000
 # The screenshots stay after the run (pytest's temporary folders are removed three runs later).
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
@@ -171,9 +174,11 @@ def check_page(driver, axe_source: str) -> Visit:
 
 
 def screenshot(driver, width: int, path: Path) -> Path:
-    """The whole page at *width* as a PNG: the viewport is as tall as the page, so nothing sticky repeats."""
+    """The page at *width* as a PNG, down to SHOT_HEIGHT pixels: the viewport is as tall as the picture,
+    so nothing sticky repeats."""
     viewport(driver, width)
     height = driver.execute_script("return Math.max(document.documentElement.scrollHeight, 400)")
+    height = min(height, SHOT_HEIGHT)
     viewport(driver, width, height)
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})
     path.parent.mkdir(parents=True, exist_ok=True)
