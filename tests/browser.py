@@ -29,7 +29,7 @@ WIDTHS = {"desktop": 1280, "phone": 390}  # screenshot widths: a laptop and a ph
 PAGE_HEIGHT = 900  # the viewport's height while a page is checked
 # A screenshot shows a page down to this many pixels: the long appendices (Vedlegg A is 31 000 px at
 # 1280 px, far more on a phone) cost seconds each to capture and are read on screen, not in a picture.
-SHOT_HEIGHT = 8000
+SHOT_HEIGHT = 6000
 # The screenshots stay after the run (pytest's temporary folders are removed three runs later).
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
@@ -177,6 +177,8 @@ def screenshot(driver, width: int, path: Path) -> Path:
     """The page at *width* as a PNG, down to SHOT_HEIGHT pixels: the viewport is as tall as the picture,
     so nothing sticky repeats."""
     viewport(driver, width)
+    if width != WIDTHS["desktop"]:  # a page loaded at a laptop's width keeps that layout: load it again
+        driver.refresh()
     height = driver.execute_script("return Math.max(document.documentElement.scrollHeight, 400)")
     height = min(height, SHOT_HEIGHT)
     viewport(driver, width, height)
