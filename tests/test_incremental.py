@@ -101,3 +101,42 @@ def test_damaged_doctrees_fall_back_to_a_clean_sphinx_run(book, tmp_path):
     assert any("running it again from a clean state" in m for m in messages), messages
     assert "Et annet navn" in published_state(out)["chapters/figur.html"].decode()
     assert run(root, out)["up_to_date"]
+
+
+# A chapter that reads through the chapter API (book.setup), and one that opens a file of the package.
+READS = "from evalkit import book\nch = book.setup(as_of, 2016, data_dir)\nprint({})"
+OPENS = "import pandas as pd\nprint(pd.read_csv(data_dir + '/observations.csv')['value'].sum())"
+
+
+def test_a_changed_value_executes_only_the_notebooks_that_read_its_indicator(tmp_path):
+    """The key of a notebook covers what it read of the data (evalkit.reads): a new value of indicator
+    24 executes the chapter that shows 24, the one that reads every observation and the one that opens
+    the file itself, not the one that shows 33; and the book is byte for byte a clean build's (every
+    notebook executed anew, no cache), so no page was served stale."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    root = tiny_book(tmp_path / "src", READS.format("ch.values_text(24)"),
+                     more={"annen": READS.format("ch.values_text(33)"),
+                           "alle": READS.format("ch.observations['value'].sum()"), "fil": OPENS})
+    out = tmp_path / "_build"
+    assert len(run_on(root, out, data)["executed"]) == 4
+
+    # indicator 24's count in 2018 (a row the revision log does not name), one more than it was
+    path = data / "observations.csv"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n24,2018,105000,") == 1
+    path.write_text(text.replace("\n24,2018,105000,", "\n24,2018,105001,"), encoding="utf-8")
+    report = run_on(root, out, data)
+    assert sorted(report["executed"]) == ["chapters/alle.md", "chapters/fil.md", "chapters/kapittel.md"]
+    assert report["reused"] == ["chapters/annen.md"]
+    assert run_on(root, out, data)["up_to_date"]  # the keys of what they read now: the next build does nothing
+
+    fresh = tmp_path / "fresh"
+    build(root=root, out=fresh, data_dir=data, log=lambda *_: None)
+    assert json.loads((fresh / "last-build.json").read_text())["reused"] == []
+    assert_same(published_state(out), published_state(fresh))
+
+
+def run_on(root: Path, out: Path, data: Path) -> dict:
+    build(root=root, out=out, data_dir=data, log=lambda *_: None)
+    return json.loads((out / "last-build.json").read_text())

@@ -21,10 +21,49 @@ def test_the_key_covers_code_parameters_data_code_and_packages(tmp_path):
     key = inputs.key(nb)
     assert inputs.key(nb) == key
     assert Inputs.gather(parameters(2018, 2016, DATA, 1.0, 2.5), DATA).key(nb) != key
-    for changed in ("data", "code", "environment"):
+    for changed in ("code", "environment"):
         assert replace(inputs, **{changed: "0" * 64}).key(nb) != key, changed
     set_code(nb, "print(2)")
     assert inputs.key(nb) != key
+
+
+def test_the_key_covers_the_data_the_notebook_read(tmp_path):
+    """With a record of what it read (evalkit.reads), a notebook's key covers those bytes of the package:
+    the rows of its indicators, the tables it read whole, the schemas and any file of no resource; with
+    none, every file."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    nb = tmp_path / "a.md"
+    write_chapter(nb, "print(1)")
+    params = parameters(2020, 2016, data, 1.0, 2.5)
+    reads = {24: {"whole": ["indicators"], "rows": {"observations": [24], "errata": [24]}},
+             33: {"whole": ["indicators"], "rows": {"observations": [33], "errata": [33]}},
+             "figures": {"whole": ["figures"], "rows": {}}}
+
+    def keys():
+        inputs = Inputs.gather(params, data)
+        return {"all": inputs.key(nb), **{name: inputs.key(nb, reads=r) for name, r in reads.items()}}
+
+    def edit(name, old, new):
+        path = data / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        return keys()
+
+    before = keys()
+    assert len(set(before.values())) == 4
+    after = edit("observations.csv", "\n24,2018,105000,", "\n24,2018,105001,")
+    assert [n for n in before if before[n] != after[n]] == ["all", 24]
+    before, after = after, edit("observations.csv", "\n33,2017,", "\n33,2017,0")  # 33's value, not 24's
+    assert [n for n in before if before[n] != after[n]] == ["all", 33]
+    before, after = after, edit("indicators.csv", "\n24,", "\n24, ")  # the catalogue: read whole by both
+    assert [n for n in before if before[n] != after[n]] == ["all", 24, 33]
+    for path, text in ((data / "datapackage.json", (data / "datapackage.json").read_text() + "\n"),  # the schemas
+                       (data / "LES-MEG.txt", "en fil som ikke er en ressurs")):  # a file of no resource
+        path.write_text(text, encoding="utf-8")
+        before, after = after, keys()
+        assert all(before[n] != after[n] for n in before), path.name
 
 
 def test_the_key_covers_the_code_cells_and_not_the_prose(tmp_path):

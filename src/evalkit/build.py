@@ -57,6 +57,7 @@ class BuildError(RuntimeError):
 class Executed:
     notebook: str
     seconds: float
+    reads: dict | None = None  # what it read of the data (evalkit.reads); None: all of it, or not known
 
 
 @dataclass
@@ -158,10 +159,29 @@ class NotebookCache:
         header = json.dumps({"format": CACHE_FORMAT, "sha256": hashlib.sha256(notebook).hexdigest()}).encode()
         _write_atomically(self._path(key), header + b"\n" + notebook, self.folder / f".{key}.{os.getpid()}.tmp")
 
+    READS = ".reads.json"
+
+    def reads(self, base: str) -> dict | None:
+        """What the last execution of the notebook with *base* key read of the data (its record,
+        :mod:`evalkit.reads`); None if not known (never executed, or the record is damaged)."""
+        try:
+            record = json.loads(self._path(base).with_suffix(self.READS).read_text(encoding="utf-8"))
+            return record if isinstance(record["whole"], list) and isinstance(record["rows"], dict) else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_reads(self, base: str, record: dict | None) -> None:
+        path = self._path(base).with_suffix(self.READS)
+        if record is None:
+            path.unlink(missing_ok=True)
+            return
+        _write_atomically(path, json.dumps(record, sort_keys=True).encode(), self.folder / f".{base}.{os.getpid()}.tmp")
+
     def prune(self, keep: int = CACHE_ENTRIES) -> None:
-        entries = sorted(self.folder.glob(f"*{self.SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[keep:]:
-            old.unlink(missing_ok=True)
+        for suffix in (self.SUFFIX, self.READS):
+            entries = sorted(self.folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in entries[keep:]:
+                old.unlink(missing_ok=True)
         for other in self.folder.glob("*.ipynb"):  # entries of the earlier format
             other.unlink(missing_ok=True)
 
@@ -300,8 +320,10 @@ _KERNEL = threading.local()  # each execution thread's kernel manager (.km)
 _STARTED: list = []  # the kernels this process started, shut down when execute_all ends
 
 WARM_UP = """\
-import matplotlib, matplotlib.pyplot
+import sys, matplotlib, matplotlib.pyplot
 import evalkit.book  # what every chapter imports, paid once per kernel
+import evalkit.reads
+sys.addaudithook(evalkit.reads.audit)  # a notebook that opens a file of the package depends on all of it
 get_ipython().evalkit_rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
 """
 # Before each notebook: what a fresh kernel would have, except the modules already imported.
@@ -311,7 +333,10 @@ matplotlib.pyplot.close("all")
 matplotlib.rcParams.update(get_ipython().evalkit_rc)
 os.chdir({cwd!r})
 get_ipython().reset(new_session=True)
+import evalkit.reads
+evalkit.reads.begin({data_dir!r})
 """
+AFTER = "import evalkit.reads; evalkit.reads.dump({path!r})"  # what the notebook read, for its key
 
 
 def _run_silently(km, code: str) -> None:
@@ -361,7 +386,7 @@ def _execute(src: str, dst: str, params: dict, log_dir: str, title: str | None =
 
     start = time.perf_counter()
     km = _kernel(log_dir)
-    _run_silently(km, PREPARE.format(cwd=str(Path(src).parent)))
+    _run_silently(km, PREPARE.format(cwd=str(Path(src).parent), data_dir=params.get("data_dir")))
     nb = _page_source(Path(src), title)
     try:
         papermill.execute_notebook(nb, dst, parameters=params, kernel_name="python3", km=km,
@@ -372,7 +397,19 @@ def _execute(src: str, dst: str, params: dict, log_dir: str, title: str | None =
         where = _source_line(Path(src), Path(dst))
         raise BuildError(f"{where}: cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}") from None
     _hide_injected_parameters(Path(dst))
-    return Executed(src, time.perf_counter() - start)
+    return Executed(src, time.perf_counter() - start, _reads(km, Path(dst).with_suffix(".reads.json")))
+
+
+def _reads(km, path: Path) -> dict | None:
+    """What the notebook just executed in *km* read of the data (None if that cannot be told)."""
+    try:
+        _run_silently(km, AFTER.format(path=str(path)))
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (BuildError, OSError, ValueError):
+        return None
+    finally:
+        path.unlink(missing_ok=True)
+    return record if isinstance(record, dict) else None
 
 
 def _source_line(src: Path, executed: Path) -> str:
@@ -594,7 +631,11 @@ def _heading_cell(title: str):
 
 @dataclass
 class Plan:
-    """What a build of *root* would make: its notebooks, their keys and the book's key."""
+    """What a build of *root* would make: its notebooks, their keys and the book's key.
+
+    A notebook's key covers the part of the data its last execution read (:mod:`evalkit.reads`, kept
+    in the cache beside the entries under the notebook's base key); a notebook executed in this build
+    gets the key of what it read now (:meth:`settle`), and the book's key follows."""
 
     root: Path
     data_dir: Path
@@ -603,18 +644,32 @@ class Plan:
     keys: dict[Path, str]
     book: str
     expanded: dict[Path, Expansion] = field(default_factory=dict)  # pages made from a template
+    bases: dict[Path, str] = field(default_factory=dict)  # notebook source -> its key but for the data
+    inputs: Inputs | None = None
 
     @classmethod
-    def make(cls, root: Path, data_dir: Path, params: dict, only=None) -> Plan:
-        """The plan of a build; *only* limits the indicator pages to those ids (None: all of them)."""
+    def make(cls, root: Path, data_dir: Path, params: dict, only=None, cache: NotebookCache | None = None) -> Plan:
+        """The plan of a build; *only* limits the indicator pages to those ids (None: all of them);
+        *cache* has the records of what each notebook read when it last ran (none: each depends on
+        every file of the package)."""
         inputs = Inputs.gather(params, data_dir)
         expanded = expansions(root, data_dir, only)
         sources = notebooks(root) + list(expanded)
         names = {nb: nb.relative_to(root).as_posix() for nb in sources}
-        keys = {nb: inputs.key(expanded[nb].template, {**expanded[nb].params, "title": expanded[nb].title})
-                if nb in expanded else inputs.key(nb) for nb in sources}
-        return cls(root, data_dir, params, names, keys, book_key(root, {names[nb]: k for nb, k in keys.items()}),
-                   expanded)
+        bases = {nb: inputs.base(expanded[nb].template, {**expanded[nb].params, "title": expanded[nb].title})
+                 if nb in expanded else inputs.base(nb) for nb in sources}
+        keys = {nb: inputs.with_data(b, cache.reads(b) if cache else None) for nb, b in bases.items()}
+        plan = cls(root, data_dir, params, names, keys, "", expanded, bases, inputs)
+        plan.book = plan.book_key()
+        return plan
+
+    def book_key(self) -> str:
+        return book_key(self.root, {self.names[nb]: k for nb, k in self.keys.items()}, self.inputs.package.whole())
+
+    def settle(self, nb: Path, reads: dict | None) -> str:
+        """The key of *nb*, executed now, that read *reads* of the data."""
+        self.keys[nb] = self.inputs.with_data(self.bases[nb], reads)
+        return self.keys[nb]
 
     def executed_path(self, stage: Path, nb: Path) -> Path:
         return (stage / self.names[nb]).with_suffix(".ipynb")
@@ -649,7 +704,8 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
         if result is None:
             log(f"  FAILED    {plan.names[src]}")
             return
-        cache.put(plan.keys[src], dst)  # kept even if another notebook fails
+        cache.put_reads(plan.bases[src], result.reads)
+        cache.put(plan.settle(src, result.reads), dst)  # kept even if another notebook fails
         executed = dst.read_bytes()
         _put(plan.executed_path(stage, src), with_prose(executed, source_notebook(plan, src)) or executed)
         report.executed[plan.names[src]] = round(result.seconds, 2)
@@ -685,9 +741,9 @@ def build(*, as_of: int = 2020, base: int = 2016, jobs: int | None = None, data_
     out = Path(out or root / "_build")
     data_dir = Path(data_dir or root / "data").resolve()
     params = parameters(as_of, base, data_dir, points_threshold, relative_threshold)
-    plan = Plan.make(root, data_dir, params, only=indicators)
     out.mkdir(parents=True, exist_ok=True)
-    with BuildLock(out, wait=wait, log=log):
+    with BuildLock(out, wait=wait, log=log):  # planned inside: the keys use the records the last build left
+        plan = Plan.make(root, data_dir, params, only=indicators, cache=NotebookCache(out / "cache"))
         return _build_locked(plan, out, t0, jobs=jobs, force=force, pdf=pdf, log=log)
 
 
@@ -710,6 +766,7 @@ def _build_locked(plan: Plan, out: Path, t0: float, *, jobs: int | None, force: 
     warm = out / WARM_STAGE
     warm.mkdir(exist_ok=True)
     stage_book(plan, warm, cache, report, jobs=jobs or os.cpu_count() or 1, force=force, log=log)
+    plan.book = plan.book_key()  # with the keys of what the executed notebooks read
     _drop_stale_notebooks(plan, warm)
     log("running jb build (warnings are errors)")
     report.sphinx_incremental = run_jupyter_book(warm, jobs=sphinx_jobs(), log=log)

@@ -13,6 +13,7 @@ from functools import cached_property
 import pandas as pd
 
 from . import fmt, words
+from .reads import Frames
 from .classify import COLOURS, DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD, change, classify
 from .tables import AreaTable, colour_counts, indicator_table, overall_changes
 from .vocabulary import Vocabulary
@@ -24,8 +25,27 @@ class Chapter:
 
     as_of: int
     base_year: int
-    frames: dict[str, pd.DataFrame]
+    frames: Frames  # (a plain dict of frames is wrapped) each read is recorded: evalkit.reads
     thresholds: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not isinstance(self.frames, Frames):
+            self.frames = Frames(self.frames)
+
+    def scoped(self, ids) -> Chapter:
+        """This chapter with the data of the indicators *ids* only (:meth:`evalkit.reads.Frames.scoped`):
+        what it computes for them is what the whole chapter computes, and it reads nothing of the others."""
+        return Chapter(self.as_of, self.base_year, self.frames.scoped(ids), self.thresholds)
+
+    def rows(self, table: str, ids) -> pd.DataFrame:
+        """The rows of the indicators *ids* in a table with rows per indicator (``observations``,
+        ``errata`` …): ``ch.rows("observations", [15])``. Only these rows are read."""
+        return self.frames.scoped(ids)[table]
+
+    def area_ids(self, area: str) -> list[int]:
+        """The ids of every indicator (active or retired) of *area* in the catalogue."""
+        cat = self.catalogue
+        return sorted(int(i) for i in cat.loc[cat["area"] == area, "id"])
 
     # -- the frames ---------------------------------------------------------------------------------
 
@@ -55,14 +75,14 @@ class Chapter:
         return self.as_of >= 2019
 
     def table(self, area: str) -> AreaTable:
-        return indicator_table(self.catalogue, self.observations, area, as_of=self.as_of, base=self.base_year,
-                               **self.thresholds)
+        return indicator_table(self.catalogue, self.rows("observations", self.area_ids(area)), area,
+                               as_of=self.as_of, base=self.base_year, **self.thresholds)
 
     def overall(self, area: str | None = None) -> pd.DataFrame:
         """Each active indicator's change from its first to its last exact value within the edition's
         years (:func:`evalkit.tables.overall_changes`), for one area or all."""
-        ov = overall_changes(self.catalogue, self.observations, as_of=self.as_of, base=self.base_year,
-                             **self.thresholds)
+        obs = self.observations if area is None else self.rows("observations", self.area_ids(area))
+        ov = overall_changes(self.catalogue, obs, as_of=self.as_of, base=self.base_year, **self.thresholds)
         return ov if area is None else ov[ov["area"] == area]
 
     def colour_counts_by_area(self) -> pd.DataFrame:
@@ -75,7 +95,7 @@ class Chapter:
     # -- one indicator ------------------------------------------------------------------------------
 
     def _row(self, ident: int, year: int, series: str = "main") -> pd.Series:
-        obs = self.observations
+        obs = self.rows("observations", [ident])
         hit = obs[(obs["id"] == ident) & (obs["year"] == year) & (obs["series"] == series)]
         if hit.empty:
             raise KeyError(f"no observation for indicator {ident}, {year}, series {series}")
@@ -87,7 +107,7 @@ class Chapter:
 
     def series_rows(self, ident: int, series: str = "main") -> pd.DataFrame:
         """The observations of one indicator's series within the chapter's years, by year."""
-        obs = self.observations
+        obs = self.rows("observations", [ident])
         return obs[(obs["id"] == ident) & (obs["series"] == series)
                    & obs["year"].between(self.base_year, self.as_of)].sort_values("year")
 
@@ -110,8 +130,9 @@ class Chapter:
 
     def years_with_values(self, idents, series: str = "main") -> list[int]:
         """The years within the chapter's span in which any of *idents* has a value."""
-        obs = self.observations
-        hit = obs[obs["id"].isin(list(idents)) & (obs["series"] == series)
+        idents = list(idents)
+        obs = self.rows("observations", idents)
+        hit = obs[obs["id"].isin(idents) & (obs["series"] == series)
                   & obs["year"].between(self.base_year, self.as_of)]
         return sorted(int(y) for y in hit["year"].unique())
 
@@ -125,7 +146,7 @@ class Chapter:
 
     def reported(self, ident: int) -> pd.DataFrame:
         """The final report's statements of change for an indicator."""
-        rc = self.frames["reported_changes"]
+        rc = self.rows("reported_changes", [ident])
         return rc[rc["id"] == ident]
 
     # -- the same numbers as words, for the prose ----------------------------------------------------
@@ -146,7 +167,7 @@ class Chapter:
     def values_with_sources(self, ident: int) -> str:
         """Every value of an indicator within the chapter's years with where it is printed:
         ``2017: 58 % (Fafo 2019, Tabell 7.1, linje 1290); 2020: ca. 70 % (Fafo 2021, tekst, linje 361, nytt BrukerPlan-utvalg)``."""
-        obs = self.observations
+        obs = self.rows("observations", [ident])
         rows = obs[(obs["id"] == ident) & obs["year"].between(self.base_year, self.as_of)].sort_values(["year", "series"])
         unit = self.indicator(ident)["unit"]
         out = []
@@ -188,7 +209,8 @@ class Chapter:
     def overall_counts_text(self, area: str) -> str:
         """The colours of an area's indicators from first to last measurement (as its verdict table
         shows them) in words: ``6 grønne og 1 rød``."""
-        return words.colour_counts_text(self.colour_counts_by_area().loc[area], self.vocab)
+        counts = self.overall(area)["colour"].astype(str).value_counts()
+        return words.colour_counts_text(counts.reindex(COLOURS, fill_value=0), self.vocab)
 
     SPAN_PARTS = ("first", "first_year", "last", "last_year", "change", "move", "colour")
 
@@ -237,7 +259,7 @@ class Chapter:
         """What a source printed, as ``errata.csv`` records it, for the erratum *what* of a document or
         of an indicator: ``erratum_printed("text 2018", ident=69)``. Raises KeyError if there is not
         exactly one such erratum."""
-        err = self.frames["errata"]
+        err = self.frames["errata"] if ident is None else self.rows("errata", [ident])
         hit = err[(err["what"] == what) & ((err["document"] == document) if document is not None else True)
                   & ((err["id"] == ident) if ident is not None else True)]
         if len(hit) != 1:
@@ -366,8 +388,10 @@ def setup(as_of: int = 2020, base_year: int = 2016, data_dir=None,
     of every chapter notebook."""
     from .data import validated
     from .figures import use_book_style
+    from .reads import quiet
 
-    frames = validated(data_dir)
+    with quiet():  # the whole package is validated (once per content); what the chapter reads is recorded
+        frames = validated(data_dir)
     use_book_style()
     return Chapter(as_of, base_year, frames,
                    dict(points_threshold=points_threshold, relative_threshold=relative_threshold))

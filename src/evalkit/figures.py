@@ -117,6 +117,7 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
     series, each with its own colour and marker. Approximate values are drawn hollow; series other than
     ``main`` are dashed and labelled as such; a source line stands under the legend. Counts get
     whole-number ticks."""
+    chapter = chapter.scoped(ids)  # reads these indicators' rows only
     cat = chapter.catalogue.set_index("id")
     obs = chapter.observations
     years = list(range(chapter.base_year, chapter.as_of + 1))

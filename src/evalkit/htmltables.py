@@ -112,7 +112,7 @@ def table_frame(chapter: Chapter, table: AreaTable) -> tuple[pd.DataFrame, pd.Da
     vocab = chapter.vocab
     shown = display_frame(table, vocab, symbols=False)
     css = pd.DataFrame("", index=shown.index, columns=shown.columns)
-    cells = cell_significance(table, chapter.frames).set_index(["period", "id"])
+    cells = cell_significance(table, chapter.frames.scoped(table.indicators.index)).set_index(["period", "id"])
     for p in table.periods:
         label = period_label(p)
         sub = cells.loc[label].reindex(table.indicators.index)
@@ -136,7 +136,7 @@ def verdict_frame(chapter: Chapter, table: AreaTable) -> pd.DataFrame:
     exact value of its main series within the edition's years (years and values; NaN where none), the
     change per year between them, its colour by the report's rule and the significance marker (as the
     chapter's prose and the overview chapter count them: :func:`evalkit.views.compare_views`)."""
-    views = compare_views(chapter.frames, as_of=table.as_of, base=table.base, **chapter.thresholds)
+    views = compare_views(chapter.frames.scoped(table.indicators.index), as_of=table.as_of, base=table.base, **chapter.thresholds)
     out = views.loc[table.indicators.index, ["name", "from_year", "to_year", "from_value", "to_value", "delta",
                                             "report", "significance", "significance_reason"]]
     out = out.rename(columns={"report": "colour"})

@@ -105,6 +105,11 @@ class IndicatorPage:
     ch: Chapter
     ident: int
 
+    def __post_init__(self):
+        # The page reads its own indicator's rows only (evalkit.reads): another indicator's correction
+        # does not execute it again, and it cannot show another indicator's data by mistake.
+        self.ch = self.ch.scoped([self.ident])
+
     @cached_property
     def row(self) -> pd.Series:
         return self.ch.indicator(self.ident)
@@ -351,9 +356,7 @@ class IndicatorPage:
             out.append((f"Brudd i serien: {vocab.series[series]}",
                         f"verdier for {words.years_text(rows['year'])} kan ikke sammenlignes med hovedserien",
                         "{} ({})".format(*provenance(vocab, ser["document"], ser["location"]))))
-        log = frames["revisions"]
-        mine = log[log["key"].astype(str).str.contains(rf"(?:^|;)id={self.ident}(?:;|$)")]
-        for r in revision_table({**frames, "revisions": mine}, vocab).itertuples():
+        for r in revision_table(frames, vocab).itertuples():  # the log's rows of this indicator (scoped frames)
             out.append((f"Rettelse {r.Dato}: {r.Hva}", f"{r.Endring}. {r.Begrunnelse}", r.Kilde))
         return pd.DataFrame(out, columns=["Hva", "Innhold", "Kilde"])
 

@@ -1,7 +1,11 @@
 """The content keys of the build: a notebook's key is a hash of everything its output depends on (its
-code cells, the build's parameters, every file of the data package, the ``evalkit`` code and the versions
-of the packages that compute and draw), and the book's key adds its other sources and the book tools'
-versions. A cache entry is reused, and a build skipped, only while its key holds.
+code cells, the build's parameters, the part of the data package it read, the ``evalkit`` code and the
+versions of the packages that compute and draw), and the book's key adds its other sources and the book
+tools' versions. A cache entry is reused, and a build skipped, only while its key holds.
+
+The part of the data a notebook read is recorded when it runs (:mod:`evalkit.reads`): its *base* key
+(everything but the data) names that record, and its key is the base key with the hash of just those
+bytes. A notebook whose reads are not known yet depends on every file of the package.
 """
 
 from __future__ import annotations
@@ -9,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+
+from .reads import Package
 
 PACKAGE = Path(__file__).resolve().parent
 # What the book is made of: the pages (chapters/, text notebooks among them) and what Jupyter Book reads.
@@ -22,7 +28,7 @@ COMPUTE_PACKAGES = ["numpy", "pandas", "scipy", "statsmodels", "matplotlib", "ma
                     "babel", "frictionless", "ipykernel", "ipython", "papermill", "nbclient", "nbformat", "jupytext"]
 BOOK_PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "myst-parser", "sphinx-book-theme",
                  "pydata-sphinx-theme", "sphinxcontrib-bibtex"]
-CACHE_FORMAT = "evalkit-notebook-cache-3"  # an entry: a header line (format, checksum), then the notebook
+CACHE_FORMAT = "evalkit-notebook-cache-4"  # an entry: a header line (format, checksum), then the notebook
 IGNORED = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
 
 
@@ -67,29 +73,42 @@ def executed_part(notebook: Path) -> bytes:
 
 @dataclass(frozen=True)
 class Inputs:
-    """Everything besides its own source that a notebook's output depends on, as digests."""
+    """Everything besides its own source that a notebook's output depends on: the build's parameters,
+    the data package (:class:`evalkit.reads.Package`), and digests of the evalkit code and the packages."""
 
     params: dict
-    data: str
+    package: Package
     code: str
     environment: str
+    _parts: dict = field(default_factory=dict, compare=False, repr=False)  # (notebook, bytes' hash) -> executed_part
 
     @classmethod
     def gather(cls, params: dict, data_dir: Path) -> Inputs:
-        return cls(params, tree_digest([data_dir], data_dir), tree_digest([PACKAGE], PACKAGE),
-                   versions_digest(COMPUTE_PACKAGES))
+        return cls(params, Package(data_dir), tree_digest([PACKAGE], PACKAGE), versions_digest(COMPUTE_PACKAGES))
 
-    def key(self, notebook: Path, page: dict | None = None) -> str:
-        """The key of *notebook*; of a page made from a template (*notebook*), *page* holds what makes
-        it that page (its parameters and heading), so each page has its own key and an edit of the
-        template changes them all."""
+    def base(self, notebook: Path, page: dict | None = None) -> str:
+        """The key of *notebook* but for the data; of a page made from a template (*notebook*), *page*
+        holds what makes it that page (its parameters and heading), so each page has its own key and an
+        edit of the template changes them all."""
+        source = (notebook, hashlib.sha256(notebook.read_bytes()).digest())  # a template: parsed once
+        if source not in self._parts:
+            self._parts[source] = executed_part(notebook)
         h = hashlib.sha256(CACHE_FORMAT.encode())
-        for part in (executed_part(notebook), json.dumps(self.params, sort_keys=True).encode(),
-                     self.data.encode(), self.code.encode(), self.environment.encode()):
+        for part in (self._parts[source], json.dumps(self.params, sort_keys=True).encode(),
+                     self.code.encode(), self.environment.encode()):
             h.update(hashlib.sha256(part).digest())
         if page is not None:
             h.update(hashlib.sha256(json.dumps(page, sort_keys=True).encode()).digest())
         return h.hexdigest()
+
+    def with_data(self, base: str, reads: dict | None) -> str:
+        """The key of the notebook with *base* key that read *reads* of the data (None: all of it)."""
+        return hashlib.sha256(f"{base}\0{self.package.digest(reads)}".encode()).hexdigest()
+
+    def key(self, notebook: Path, page: dict | None = None, reads: dict | None = None) -> str:
+        """The key of *notebook* (a page of a template with *page*) that read *reads* of the data (its
+        record, :meth:`evalkit.reads.Reads.record`; None: every file)."""
+        return self.with_data(self.base(notebook, page), reads)
 
 
 def validation_key(data_dir: Path) -> str:
@@ -101,10 +120,12 @@ def validation_key(data_dir: Path) -> str:
     return h.hexdigest()
 
 
-def book_key(root: Path, notebook_keys: dict[str, str]) -> str:
-    """The whole book's key: its notebooks' keys, its other sources and the book tools' versions."""
+def book_key(root: Path, notebook_keys: dict[str, str], data: str = "") -> str:
+    """The whole book's key: its notebooks' keys, its other sources, the whole data package's digest
+    *data* (the print edition's cover names it) and the book tools' versions."""
     h = hashlib.sha256(CACHE_FORMAT.encode())
     h.update(json.dumps(notebook_keys, sort_keys=True).encode())
+    h.update(data.encode())
     h.update(tree_digest([root / name for name in BOOK_SOURCES], root).encode())
     h.update(versions_digest(BOOK_PACKAGES).encode())
     return h.hexdigest()

@@ -34,12 +34,12 @@ def refresh_stage(*, root: Path, out: Path, as_of: int, base: int, data_dir: Pat
     data_dir = Path(data_dir or root / "data").resolve()
     validate(data_dir)
     params = parameters(as_of, base, data_dir, points_threshold, relative_threshold)
-    plan = Plan.make(root, data_dir, params)
+    cache = NotebookCache(out / "cache")
     src, _ = preview_folders(out)
     src.mkdir(parents=True, exist_ok=True)
     with BuildLock(out, log=log):  # shared with `make book`: one of them at a time uses the cache
-        stage_book(plan, src, NotebookCache(out / "cache"), BuildReport(), jobs=jobs or os.cpu_count() or 1,
-                   log=log)
+        plan = Plan.make(root, data_dir, params, cache=cache)
+        stage_book(plan, src, cache, BuildReport(), jobs=jobs or os.cpu_count() or 1, log=log)
     # Sphinx reads conf.py; jb writes it from the stage's _config.yml (execution off).
     jb = Path(sys.executable).with_name("jb")
     conf = subprocess.run([str(jb), "config", "sphinx", str(src)], capture_output=True, text=True)
