@@ -106,6 +106,22 @@ def test_a_count_reads_as_the_source_in_the_status_report_edition():
         "−16,9\u00a0%", "−15,9\u00a0%", "−16,4\u00a0%"]
 
 
+def test_a_series_break_reads_in_the_table_and_the_figure_text():
+    """Indicator 15 (observations.csv): BrukerPlan's original sample 5 % in 2016-2018 (001 Tabell 6.1, line
+    1239), the new sample 5 % in 2017 and 4 % in 2020 (000 line 921): the table gives each series in turn,
+    the figure's text says where the values go over to the new sample."""
+    page = IndicatorPage(setup(), 15)
+    obs = page.observation_table()
+    pct = "\u00a0%"
+    assert obs[["År", "Verdi", "Serie"]].values.tolist() == [
+        ["2016", "5" + pct, "hovedserien"], ["2017", "5" + pct, "hovedserien"], ["2018", "5" + pct, "hovedserien"],
+        ["2017", "5" + pct, "nytt BrukerPlan-utvalg"], ["2020", "4" + pct, "nytt BrukerPlan-utvalg"]]
+    assert page.figure_text().endswith(
+        f"Nytt BrukerPlan-utvalg: 5{pct} i 2017 og 4{pct} i 2020. Brudd i serien mellom 2018 og 2020: hovedserien "
+        "slutter i 2018, og fra 2020 hører verdiene til serien «nytt BrukerPlan-utvalg», som ikke kan "
+        "sammenlignes med hovedserien.")
+
+
 def test_the_csv_download_holds_every_observation_with_provenance():
     page = IndicatorPage(setup(), 15)
     text = page.observations_csv()

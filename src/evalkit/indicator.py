@@ -149,11 +149,14 @@ class IndicatorPage:
 
     @cached_property
     def observations(self) -> pd.DataFrame:
-        """Every observation of the indicator within the edition's years, every series, by year and
-        series, with its sample size and 95 % Wilson interval where n is known (shares only)."""
+        """Every observation of the indicator within the edition's years, series by series (the main
+        series first, the others in the order they begin) and by year within a series, so that a table
+        of them shows where another series starts; with its sample size and 95 % Wilson interval where
+        n is known (shares only)."""
         obs = self.ch.observations
         rows = obs[(obs["id"] == self.ident) & obs["year"].between(self.ch.base_year, self.ch.as_of)]
-        rows = rows.assign(_main=rows["series"] != "main").sort_values(["year", "_main", "series"]).drop(columns="_main")
+        order = dict(_main=rows["series"] != "main", _first=rows.groupby("series")["year"].transform("min"))
+        rows = rows.assign(**order).sort_values(["_main", "_first", "series", "year"]).drop(columns=list(order))
         sizes = sample_sizes(self.ch.frames["sample_sizes"])
         n = np.array([sizes.get((self.ident, int(y), s), np.nan) for y, s in zip(rows["year"], rows["series"])],
                      dtype=float)
@@ -193,14 +196,19 @@ class IndicatorPage:
         return buf.getvalue()
 
     def figure_text(self) -> str:
-        """The figure in words (its text alternative): each series' values by year."""
+        """The figure in words (its text alternative): each series' values by year, and where the
+        values go over to another series for good (a break, :func:`evalkit.figures.series_breaks`)."""
+        from .figures import break_text, series_breaks
+
         obs = self.observations
         if obs.empty:
             return f"Indikatoren har ingen verdier i {self.ch.base_year}–{self.ch.as_of}."
         parts = []
         for series, rows in obs.groupby("series", sort=False):
             values = words.and_join([f"{self.level_text(r)} i {r.year}" for r in rows.itertuples()])
-            parts.append(f"{self.ch.vocab.series[series].capitalize()}: {values}.")
+            label = self.ch.vocab.series[series]
+            parts.append(f"{label[:1].upper()}{label[1:]}: {values}.")  # not capitalize(): «BrukerPlan» stays
+        parts += [break_text(self.ch.vocab, *b) for b in series_breaks(obs)]
         return " ".join(parts)
 
     def figure(self):
