@@ -1,5 +1,5 @@
-"""nbval for the chapters' text notebooks, in both editions (and the indicator page template for a few
-representative indicators).
+"""nbval for the chapters' text notebooks, in both editions (and the indicator pages' templates for a
+few representative indicators).
 
 nbval collects ``.ipynb`` files; the chapter sources are MyST Markdown text notebooks. Each one is
 read through jupytext and run twice: as the final edition (the notebook's own parameters, ``as_of``
@@ -15,10 +15,13 @@ import pytest
 from nbval.plugin import IPyNbFile
 
 EDITIONS = {"2020": {}, "2018": {"as_of": 2018}}
-# The indicator page template (evalkit.build.INDICATOR_TEMPLATE), run for representative indicators: a
-# share with a known n (33), a count (11), money in fixed 2018-kroner (3), a series break (15, BrukerPlan's
-# new sample), an erratum (25, dated differently by the two reports) and a retired indicator (17).
-TEMPLATE_RUNS = {"2020": [33, 11, 3, 15, 25, 17]}  # the 2018 pages: the built book's tests (test_indicator_pages)
+# The indicator pages' templates (evalkit.build.TEMPLATES), run for representative indicators in the final
+# edition (the 2018 pages: the built book's tests, test_indicator_pages): the active indicators' template
+# for a share with a known n (33), a count (11), money in fixed 2018-kroner (3), a series break (15,
+# BrukerPlan's new sample) and an erratum (25, dated differently by the two reports); the retired
+# indicators' short page for 17.
+TEMPLATE_EDITION = "2020"
+TEMPLATE_RUNS = {"active": [33, 11, 3, 15, 25], "retired": [17]}  # by the catalogue's status, as the build
 
 
 class TextNotebook(IPyNbFile):
@@ -51,11 +54,12 @@ class TextNotebookEditions(pytest.File):
     """One text notebook, collected once per edition."""
 
     def collect(self):
-        from evalkit.build import INDICATOR_TEMPLATE
+        from evalkit.build import TEMPLATES
 
-        if self.path.as_posix().endswith(INDICATOR_TEMPLATE):
-            runs = [(f"as_of={e},indicator={i}", {**EDITIONS[e], "indicator": i})
-                    for e, ids in TEMPLATE_RUNS.items() for i in ids]
+        status = next((s for s, t in TEMPLATES.items() if self.path.as_posix().endswith(t)), None)
+        if status is not None:
+            runs = [(f"as_of={TEMPLATE_EDITION},indicator={i}", {**EDITIONS[TEMPLATE_EDITION], "indicator": i})
+                    for i in TEMPLATE_RUNS[status]]
         else:
             runs = [(f"as_of={e}", parameters) for e, parameters in EDITIONS.items()]
         for name, parameters in runs:

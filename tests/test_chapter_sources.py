@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evalkit.build import INDICATOR_TEMPLATE, is_text_notebook, notebooks, pages, read_notebook
+from evalkit.build import TEMPLATES, is_text_notebook, notebooks, pages, read_notebook
 
 from .conftest import ROOT
 
@@ -32,7 +32,7 @@ def test_every_page_is_in_one_folder_in_reading_order():
     assert len(CHAPTERS) == 16 and all(is_text_notebook(p) for p in CHAPTERS)
 
 
-@pytest.mark.parametrize("path", [*CHAPTERS, ROOT / INDICATOR_TEMPLATE], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*CHAPTERS, *(ROOT / t for t in TEMPLATES.values())], ids=lambda p: p.name)
 def test_code_cells_are_short(path):
     long = [(i, len(code_lines(c))) for i, c in enumerate(read_notebook(path).cells)
             if c.cell_type == "code" and len(code_lines(c)) > MAX_CELL_LINES]

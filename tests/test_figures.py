@@ -3,6 +3,8 @@ whole-number ticks for counts, lines told apart without colour, a text alternati
 numbers (values from data/, written here) and the numbers as a table; the fills' contrast with the
 text drawn on them."""
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -66,6 +68,43 @@ def test_thousands_are_grouped_with_a_space(ch):
     labels = tick_labels(fig.axes[0].yaxis)
     assert f"14{NB}000" in labels and not any("," in t or "." in t for t in labels)
     assert "13 936 i 2016" in fig.evalkit_text.alt.replace(NB, " ")
+
+
+NEW_SAMPLE = ("main", "brukerplan_2020_sample")
+
+
+def break_marks(fig) -> list:
+    return [line for line in fig.axes[0].get_lines() if (line.get_gid() or "").startswith("evalkit-series-break")]
+
+
+def test_a_series_break_is_marked_named_and_told(ch):
+    """Indicator 15 (observations.csv): BrukerPlan's original sample (main) 5 % in 2016, 2017 and 2018
+    (Tabell 6.1, line 1239); the new sample 5 % in 2017 and 4 % in 2020 (000, line 921). From 2020 the
+    values are the new sample's: one mark between 2018 and 2020, in the legend, the text and the SVG."""
+    fig = book.line_figure(ch, [15], "Levekår", "BrukerPlan.", labels={15: "15"}, series=NEW_SAMPLE)
+    marks = break_marks(fig)
+    assert len(marks) == 1 and list(marks[0].get_xdata()) == [2019, 2019]
+    assert marks[0].get_linestyle() == "-."  # not dotted: a dotted line joins values across a gap
+    legend = {t.get_text(): h for t, h in zip(fig.axes[0].get_legend().get_texts(),
+                                               fig.axes[0].get_legend().legend_handles)}
+    assert legend["Brudd i serien"].get_linestyle() == "-."
+    assert fig.evalkit_text.alt.endswith(
+        "15 (nytt BrukerPlan-utvalg): 5 % i 2017 og 4 % i 2020. Brudd i serien mellom 2018 og 2020: hovedserien "
+        "slutter i 2018, og fra 2020 hører verdiene til serien «nytt BrukerPlan-utvalg», som ikke kan "
+        "sammenlignes med hovedserien.".replace(" %", NB + "%"))
+    svg = io.StringIO()
+    fig.savefig(svg, format="svg")
+    assert 'id="evalkit-series-break-0"' in svg.getvalue() and "<!-- Brudd i serien -->" in svg.getvalue()
+
+
+def test_no_break_without_values_after_the_main_series(ch):
+    # 87 has the main series only; in the 2018 edition, 15's new sample has 2017 alone, beside the main
+    # series' 2016-2018 (a year to compare with, not a break); 32 has no main series to break from
+    for chapter, ident, series in ((ch, 87, ("main",)), (book.setup(as_of=2018), 15, NEW_SAMPLE),
+                                   (ch, 32, ("main", "is248_graded_scale"))):
+        fig = book.line_figure(chapter, [ident], "Uten brudd", "Kilde.", ylabel="Verdi", series=series)
+        assert not break_marks(fig) and "Brudd" not in fig.evalkit_text.alt, ident
+        assert "Brudd i serien" not in [t.get_text() for t in fig.axes[0].get_legend().get_texts()], ident
 
 
 def test_decimal_comma_on_fractional_ticks():

@@ -1,7 +1,9 @@
-"""One page per indicator (indikatorer/<id>.html), made from one template by the build: every indicator
-has its page with a figure, its full observation table and working downloads; the numbers on a page
-are evalkit's (and, for a few, what the sources print); every link from the chapters and the catalogue
-leads to a page; the template's pages have their own cache keys; a hostile name stays text."""
+"""One page per indicator (indikatorer/<id>.html), made by the build from the template of its status in
+the catalogue: every active indicator has its page with a figure, its full observation table and working
+downloads, every retired one a short page that says when and why; the numbers on a page are evalkit's
+(and, for a few, what the sources print); a series break is marked in the figure and told in its text;
+every link from the chapters and the catalogue leads to a page; the templates' pages have their own cache
+keys; a hostile name stays text."""
 
 import csv
 import io
@@ -39,6 +41,11 @@ def rows(tbl) -> list[list[str]]:
     return [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in tbl.find("tbody").find_all("tr")]
 
 
+def sections(main) -> list[str]:
+    """The page's own section headings (not the theme's "Innhold"), without their permalink sign."""
+    return [h.find(string=True, recursive=False).strip() for h in main.select("section > h2")]
+
+
 def downloads(main) -> dict[str, str]:
     """download file name -> its decoded text."""
     out = {}
@@ -60,6 +67,10 @@ def test_the_plan_has_a_page_per_catalogue_row_and_each_its_own_key():
     pages = sorted(plan.names[nb] for nb in plan.expanded)
     assert len(pages) == len(CATALOGUE) == len(ACTIVE) + len(RETIRED) == 85 + 8
     assert "indikatorer/24.md" in pages and "indikatorer/17.md" in pages
+    # a retired indicator's page is made from the short template, an active one's from the full one
+    made_from = {int(nb.stem): plan.expanded[nb].template.name for nb in plan.expanded}
+    assert {i for i, t in made_from.items() if t == "_retired.md"} == set(RETIRED)
+    assert {i for i, t in made_from.items() if t == "_template.md"} == set(ACTIVE)
     keys = [plan.keys[nb] for nb in plan.expanded]
     assert len(set(keys)) == len(keys)
     limited = Plan.make(ROOT, DATA, parameters(2020, 2016, DATA, 1.0, 2.5), only=[24, 999])
@@ -106,6 +117,22 @@ def test_a_count_reads_as_the_source_in_the_status_report_edition():
         "−16,9\u00a0%", "−15,9\u00a0%", "−16,4\u00a0%"]
 
 
+def test_a_series_break_reads_in_the_table_and_the_figure_text():
+    """Indicator 15 (observations.csv): BrukerPlan's original sample 5 % in 2016-2018 (001 Tabell 6.1, line
+    1239), the new sample 5 % in 2017 and 4 % in 2020 (000 line 921): the table gives each series in turn,
+    the figure's text says where the values go over to the new sample."""
+    page = IndicatorPage(setup(), 15)
+    obs = page.observation_table()
+    pct = "\u00a0%"
+    assert obs[["År", "Verdi", "Serie"]].values.tolist() == [
+        ["2016", "5" + pct, "hovedserien"], ["2017", "5" + pct, "hovedserien"], ["2018", "5" + pct, "hovedserien"],
+        ["2017", "5" + pct, "nytt BrukerPlan-utvalg"], ["2020", "4" + pct, "nytt BrukerPlan-utvalg"]]
+    assert page.figure_text().endswith(
+        f"Nytt BrukerPlan-utvalg: 5{pct} i 2017 og 4{pct} i 2020. Brudd i serien mellom 2018 og 2020: hovedserien "
+        "slutter i 2018, og fra 2020 hører verdiene til serien «nytt BrukerPlan-utvalg», som ikke kan "
+        "sammenlignes med hovedserien.")
+
+
 def test_the_csv_download_holds_every_observation_with_provenance():
     page = IndicatorPage(setup(), 15)
     text = page.observations_csv()
@@ -143,6 +170,7 @@ def test_every_indicator_has_a_page(built_book, as_of):
         assert len(list(csv.DictReader(io.StringIO(files[f"indikator-{ident}.csv"])))) == len(mine), ident
         if ident in RETIRED:
             assert "tatt ut av indikatorsettet" in main.get_text(" "), ident
+            assert sections(main) == ["Last ned og siter"], ident
             continue
         if not mine.empty:
             assert main.find("img") is not None, f"indicator {ident}: no figure"
@@ -228,21 +256,27 @@ def test_template_pages_cache_and_hostile_names(mini_package, tmp_path_factory):
     assert sorted(first["executed"]) == ["indikatorer/11.md", "indikatorer/17.md", "indikatorer/3.md",
                                          "indikatorer/7.md", "indikatorer/index.md"]
     assert run()["up_to_date"]
-    template = root / "indikatorer" / "_template.md"
-    # the template's prose alone: nothing executes, every page shows the new heading (the build puts the
-    # current prose into the executed copies: evalkit.build.with_prose)
+    template, retired = root / "indikatorer" / "_template.md", root / "indikatorer" / "_retired.md"
+    # the template's prose alone: nothing executes, every page made from it shows the new heading (the
+    # build puts the current prose into the executed copies: evalkit.build.with_prose)
     template.write_text(template.read_text(encoding="utf-8").replace("## Verdiene", "## Verdiene i årene"),
                         encoding="utf-8")
     prose = run()
     assert prose["executed"] == {} and "indikatorer/7.md" in prose["reused"]
     assert any("Verdiene i årene" in h.get_text() for h in soup(out / "html" / "indikatorer" / "11.html").find_all("h2"))
-    # a code cell of the template: every indicator page executes again, the index page does not
+    # a code cell of the template: every active indicator's page executes again, not the retired one's
+    # (made from _retired.md) nor the index page
     template.write_text(template.read_text(encoding="utf-8").replace(
         "# What the indicator is", "# What the indicator is (edited)"), encoding="utf-8")
     again = run()
-    assert sorted(again["executed"]) == ["indikatorer/11.md", "indikatorer/17.md", "indikatorer/3.md",
-                                         "indikatorer/7.md"]
-    assert again["reused"] == ["indikatorer/index.md"]
+    assert sorted(again["executed"]) == ["indikatorer/11.md", "indikatorer/3.md", "indikatorer/7.md"]
+    assert sorted(again["reused"]) == ["indikatorer/17.md", "indikatorer/index.md"]
+    # and a code cell of the retired indicators' template: their pages alone
+    retired.write_text(retired.read_text(encoding="utf-8").replace(
+        "# When and why the indicator was retired", "# When and why (edited)"), encoding="utf-8")
+    assert sorted(run()["executed"]) == ["indikatorer/17.md"]
+    # neither template is a page of its own
+    assert not list((out / "html" / "indikatorer").glob("_*.html"))
 
     html = out / "html"
     for page in ("indikatorer/7.html", "indikatorer/index.html"):
@@ -251,3 +285,43 @@ def test_template_pages_cache_and_hostile_names(mini_package, tmp_path_factory):
         assert not main.find("em", string="fet") and not main.find("a", href="http://x"), page
         assert "<script>alert(1)</script> *fet* [lenke](http://x)" in main.get_text(""), page
     assert "Indikator 7: <script>" in soup(html / "indikatorer" / "7.html").find("title").get_text()
+
+
+@pytest.mark.book
+def test_a_retired_page_is_short_and_a_break_is_marked(tmp_path_factory):
+    """The real data, three pages: 17 (retired in the third status report, 001 line 337) has the short
+    page (when and why, with its source; the catalogue; downloads) and none of the full page's sections;
+    15 and 24 (active) have every section, and 15's figure marks its series break in the picture and in
+    its text alternative (BrukerPlan's new sample from 2020, after the main series' 2018)."""
+    base = tmp_path_factory.mktemp("three-pages")
+    root = indicator_book(base / "book")
+    html = build(root=root, out=base / "out", data_dir=DATA, indicators=[15, 17, 24], log=lambda *_: None)
+    full = ["Verdiene", "Endringene etter rapportens regel, og to andre lesninger", "Hva rapportene sier",
+                "Avvik, brudd og rettelser", "I de to utgavene", "Last ned og siter"]
+
+    def page(ident):
+        return soup(html / "indikatorer" / f"{ident}.html").find("main")
+
+    retired = page(17)
+    assert sections(retired) == ["Last ned og siter"]
+    text = " ".join(retired.get_text(" ").split())
+    assert ("Indikatoren ble tatt ut av indikatorsettet i den tredje statusrapporten (Fafo 2019, teksten; "
+            "001_8ceffd757f77f65e.txt, tekst, linje 337)") in text
+    assert "Under samfunnseffekter er det tatt ut to indikatorer" in text
+    assert "Ikke aktuelt" not in text and retired.find("img") is None
+    catalogue = dict(rows(table(retired, "ind17-katalog")))
+    assert catalogue["Status"] == "utgått" and catalogue["Merknad i katalogen"].startswith("Tatt ut i tredje")
+    assert set(downloads(retired)) == {"indikator-17.csv", "indikator-17.json"}
+
+    for ident in (15, 24):
+        main = page(ident)
+        assert sections(main) == full, ident
+        assert "tatt ut av indikatorsettet" not in main.get_text(" "), ident
+    img = page(15).find("img")
+    assert "Brudd i serien mellom 2018 og 2020: hovedserien slutter i 2018, og fra 2020 hører verdiene til " \
+           "serien «nytt BrukerPlan-utvalg»" in img["alt"]
+    svg = (html / "indikatorer" / img["src"]).resolve().read_text(encoding="utf-8")
+    assert 'id="evalkit-series-break-0"' in svg and "<!-- Brudd i serien -->" in svg
+    svg24 = (html / "indikatorer" / page(24).find("img")["src"]).resolve().read_text(encoding="utf-8")
+    assert "evalkit-series-break" not in svg24
+    assert "Brudd i serien" in rows(table(page(15), "ind15-avvik"))[0][0]

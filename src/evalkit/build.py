@@ -46,7 +46,9 @@ from .links import PAGES_DIR
 TEXT_NOTEBOOK = ".md"  # a page with a jupytext header (see is_text_notebook)
 CACHE_ENTRIES = 120  # executed copies kept (about ten variants of every notebook), least recently used go
 CELL_TIMEOUT = 600  # seconds one cell may run
-INDICATOR_TEMPLATE = f"{PAGES_DIR}/_template.md"  # executed once per indicator into indikatorer/<id>.ipynb
+INDICATOR_TEMPLATE = f"{PAGES_DIR}/_template.md"  # executed once per active indicator into indikatorer/<id>.ipynb
+RETIRED_TEMPLATE = f"{PAGES_DIR}/_retired.md"  # the short page of a retired indicator, made the same way
+TEMPLATES = {"active": INDICATOR_TEMPLATE, "retired": RETIRED_TEMPLATE}  # catalogue status -> its pages' template
 
 
 class BuildError(RuntimeError):
@@ -608,15 +610,19 @@ class Expansion:
 
 def expansions(root: Path, data_dir: Path, only=None) -> dict[Path, Expansion]:
     """``indikatorer/<id>.md`` (a page that exists only in the stage, as ``<id>.ipynb``) -> how to make
-    it from ``indikatorer/_template.md``, for every indicator of the catalogue or only those in *only*;
-    none if the book has no template."""
-    template = root / INDICATOR_TEMPLATE
-    if not template.is_file():
-        return {}
+    it from the template of the indicator's status in the catalogue (:data:`TEMPLATES`: an active
+    indicator's page from ``indikatorer/_template.md``, a retired one's short page from
+    ``indikatorer/_retired.md``), for every indicator of the catalogue or only those in *only*, by id;
+    a status whose template the book does not have gets no pages."""
     from .indicator import page_titles
 
-    return {template.with_name(f"{i}{TEXT_NOTEBOOK}"): Expansion(template, {"indicator": i}, title)
-            for i, title in page_titles(data_dir, only).items()}
+    pages = {}
+    for status, name in TEMPLATES.items():
+        template = root / name
+        if template.is_file():
+            pages |= {i: Expansion(template, {"indicator": i}, title)
+                      for i, title in page_titles(data_dir, only, status).items()}
+    return {root / PAGES_DIR / f"{i}{TEXT_NOTEBOOK}": pages[i] for i in sorted(pages)}
 
 
 def _heading_cell(title: str):
@@ -680,7 +686,7 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
     """Fill *stage* with the book's sources and every notebook executed (from the cache where its key
     is there, else by papermill); raises :class:`BuildError` naming each notebook that failed."""
     _sync_sources(plan.root, stage, {nb for nb in plan.names if nb.suffix == TEXT_NOTEBOOK}
-                  | {plan.root / INDICATOR_TEMPLATE}, orphans=bool(plan.expanded))
+                  | {plan.root / t for t in TEMPLATES.values()}, orphans=bool(plan.expanded))
     todo = []
     for nb, name in plan.names.items():
         hit = None if force else cache.get(plan.keys[nb])

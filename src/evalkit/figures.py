@@ -35,6 +35,11 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 # Units whose values are whole numbers: their axes get whole-number ticks.
 COUNT_UNITS = {"count"}
+# A break in a series: a vertical dash-dotted line (not dotted: a dotted line joins values across years
+# without one), dark grey, behind the values, named in the legend (a name at the line itself would cover
+# values where they reach the top of the axes).
+BREAK_STYLE = {"color": "#444444", "linestyle": "-.", "linewidth": 1.5}
+BREAK_LABEL = "Brudd i serien"
 
 
 def use_book_style() -> None:
@@ -111,11 +116,38 @@ def _source_below(fig, ax, legend, source: str) -> None:
     fig.text(0.01, bottom - 0.02, _wrap(f"Kilde: {source}", 120), fontsize=8, ha="left", va="top")
 
 
+def series_breaks(rows: pd.DataFrame) -> list[tuple[int, int, str]]:
+    """Where one indicator's values (*rows*, with ``year`` and ``series``) go over to another series
+    for good: ``(last year of the main series, first year after it of the other series, that series)``
+    for each series other than ``main`` that has values after the main series' last one. A series
+    beside the main one (the same years, e.g. a constructed year to compare with), or one with no
+    main series to break from, makes no break."""
+    main = rows.loc[rows["series"] == "main", "year"]
+    if main.empty:
+        return []
+    last = int(main.max())
+    out = []
+    for s, other in rows[rows["series"] != "main"].groupby("series", sort=False):
+        later = other["year"][other["year"] > last]
+        if not later.empty:
+            out.append((last, int(later.min()), str(s)))
+    return out
+
+
+def break_text(vocab, last: int, first: int, series: str) -> str:
+    """A break (:func:`series_breaks`) in words, for a figure's text alternative (after the sentences on
+    the indicator's values, which say whose it is)."""
+    return (f"{BREAK_LABEL} mellom {last} og {first}: hovedserien slutter i {last}, og fra {first} hører "
+            f"verdiene til serien «{vocab.series[series]}», som ikke kan sammenlignes med hovedserien.")
+
+
 def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, ylabel: str = "Prosent",
                 labels: dict[int, str] | None = None, series: tuple[str, ...] = ("main",)):
     """Levels of several indicators over the years the chapter covers, one line per indicator and
     series, each with its own colour and marker. Approximate values are drawn hollow; series other than
-    ``main`` are dashed and labelled as such; a source line stands under the legend. Counts get
+    ``main`` are dashed and labelled as such; where an indicator's values go over to another series
+    for good (:func:`series_breaks`), a dash-dotted vertical line between the two years marks the break,
+    named in the legend and the text alternative; a source line stands under the legend. Counts get
     whole-number ticks."""
     chapter = chapter.scoped(ids)  # reads these indicators' rows only
     cat = chapter.catalogue.set_index("id")
@@ -123,6 +155,7 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
     years = list(range(chapter.base_year, chapter.as_of + 1))
     fig, ax = plt.subplots()
     handles, parts, columns = [], [], {}
+    break_at: set[float] = set()  # where a break's line goes (between the two years)
     intervals = 0
     for i, ident in enumerate(ids):
         colour, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
@@ -147,6 +180,14 @@ def line_figure(chapter: Chapter, ids: list[int], title: str, source: str, *, yl
                 intervals += _error_bars(ax, chapter, ident, s, rows["value"], colour)
             columns[label] = {int(y): chapter.level_text(ident, int(y), s) for y in rows.index}
             parts.append(f"{label}: {and_join([f'{t} i {y}' for y, t in columns[label].items()])}.")
+        shown = obs[(obs["id"] == ident) & obs["series"].isin(series) & obs["year"].isin(years)]
+        for last, first, s in series_breaks(shown):
+            break_at.add((last + first) / 2)
+            parts.append(break_text(chapter.vocab, last, first, s))
+    for k, x in enumerate(sorted(break_at)):
+        ax.axvline(x, zorder=1, gid=f"evalkit-series-break-{k}", **BREAK_STYLE)
+    if break_at:
+        handles.append(Line2D([0], [0], label=BREAK_LABEL, **BREAK_STYLE))
     ax.set_title(_wrap(title, 70), loc="left")
     ax.set_ylabel(ylabel)
     ax.set_xticks(years)
@@ -299,5 +340,5 @@ def show(fig) -> None:
     plt.close(fig)
 
 
-__all__ = ["MARKERS", "PALETTE", "FigureText", "bar_figure", "colour_bars", "data_html", "describe", "line_figure",
-           "scale_figure", "short_name", "show", "use_book_style"]
+__all__ = ["BREAK_LABEL", "MARKERS", "PALETTE", "FigureText", "bar_figure", "break_text", "colour_bars", "data_html",
+           "describe", "line_figure", "scale_figure", "series_breaks", "short_name", "show", "use_book_style"]

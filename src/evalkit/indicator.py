@@ -1,6 +1,7 @@
-"""One page per indicator: everything the book knows about one indicator, for the template notebook
-``indikatorer/_template.md`` that the build executes once per indicator (:func:`page_titles` says
-which pages there are), and the index page beside them (:func:`headline_table`).
+"""One page per indicator: everything the book knows about one indicator, for the template notebooks
+the build executes once per indicator (``indikatorer/_template.md`` for an active indicator, the short
+``indikatorer/_retired.md`` for a retired one; :func:`page_titles` says which pages there are), and the
+index page beside them (:func:`headline_table`).
 
 :class:`IndicatorPage` gathers, from a chapter's :class:`~evalkit.chapter.Chapter` (the same validated
 frames, edition and thresholds as every chapter), the indicator's identity, every observation with its
@@ -53,17 +54,19 @@ RISKY = ("=", "+", "-", "@", "\t", "\r")  # a downloaded CSV's text cell startin
 # Which pages there are (read by the build before the data is validated: plain CSV, no frictionless)
 
 
-def page_titles(data_dir: Path, only=None) -> dict[int, str]:
+def page_titles(data_dir: Path, only=None, status: str | None = None) -> dict[int, str]:
     """Indicator id -> its page's heading (``Indikator 24: …``), for every row of ``indicators.csv``
-    (active and retired), or only for the ids in *only*. A catalogue that cannot be read gives no
-    pages: validation reports its problems before anything is executed."""
+    (active and retired), or only for the ids in *only*, and only those whose catalogue status is
+    *status* (``active``, ``retired``) if given. A catalogue that cannot be read gives no pages:
+    validation reports its problems before anything is executed."""
     try:
         with open(Path(data_dir) / "indicators.csv", encoding="utf-8", newline="") as fh:
-            rows = {int(r["id"]): r["name"] for r in csv.DictReader(fh)}
+            rows = {int(r["id"]): (r["name"], r["status"]) for r in csv.DictReader(fh)}
     except (OSError, KeyError, ValueError, TypeError, csv.Error):
         return {}
-    keep = set(rows) if only is None else {int(i) for i in only} & set(rows)
-    return {i: f"Indikator {i}: {rows[i]}" for i in sorted(keep)}
+    keep = {i for i, (_, s) in rows.items() if status in (None, s)}
+    keep = keep if only is None else {int(i) for i in only} & keep
+    return {i: f"Indikator {i}: {rows[i][0]}" for i in sorted(keep)}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -145,7 +148,7 @@ class IndicatorPage:
             ("Ønsket retning", self._label("direction", "direction")),
             ("Status", "i bruk" if self.active else "utgått"),
             ("Hvor indikatoren står", f"{short} ({exact})"),
-            ("Begrunnelse for retningen (merknad i katalogen)",
+            ("Begrunnelse for retningen (merknad i katalogen)" if self.active else "Merknad i katalogen",
              "" if pd.isna(r["note_nb"]) else str(r["note_nb"])),
         ]
         return pd.DataFrame(fields, columns=["Felt", "Verdi"])
@@ -154,11 +157,14 @@ class IndicatorPage:
 
     @cached_property
     def observations(self) -> pd.DataFrame:
-        """Every observation of the indicator within the edition's years, every series, by year and
-        series, with its sample size and 95 % Wilson interval where n is known (shares only)."""
+        """Every observation of the indicator within the edition's years, series by series (the main
+        series first, the others in the order they begin) and by year within a series, so that a table
+        of them shows where another series starts; with its sample size and 95 % Wilson interval where
+        n is known (shares only)."""
         obs = self.ch.observations
         rows = obs[(obs["id"] == self.ident) & obs["year"].between(self.ch.base_year, self.ch.as_of)]
-        rows = rows.assign(_main=rows["series"] != "main").sort_values(["year", "_main", "series"]).drop(columns="_main")
+        order = dict(_main=rows["series"] != "main", _first=rows.groupby("series")["year"].transform("min"))
+        rows = rows.assign(**order).sort_values(["_main", "_first", "series", "year"]).drop(columns=list(order))
         sizes = sample_sizes(self.ch.frames["sample_sizes"])
         n = np.array([sizes.get((self.ident, int(y), s), np.nan) for y, s in zip(rows["year"], rows["series"])],
                      dtype=float)
@@ -198,14 +204,19 @@ class IndicatorPage:
         return buf.getvalue()
 
     def figure_text(self) -> str:
-        """The figure in words (its text alternative): each series' values by year."""
+        """The figure in words (its text alternative): each series' values by year, and where the
+        values go over to another series for good (a break, :func:`evalkit.figures.series_breaks`)."""
+        from .figures import break_text, series_breaks
+
         obs = self.observations
         if obs.empty:
             return f"Indikatoren har ingen verdier i {self.ch.base_year}–{self.ch.as_of}."
         parts = []
         for series, rows in obs.groupby("series", sort=False):
             values = words.and_join([f"{self.level_text(r)} i {r.year}" for r in rows.itertuples()])
-            parts.append(f"{self.ch.vocab.series[series].capitalize()}: {values}.")
+            label = self.ch.vocab.series[series]
+            parts.append(f"{label[:1].upper()}{label[1:]}: {values}.")  # not capitalize(): «BrukerPlan» stays
+        parts += [break_text(self.ch.vocab, *b) for b in series_breaks(obs)]
         return " ".join(parts)
 
     def figure(self):
@@ -425,6 +436,35 @@ class IndicatorPage:
     def show(self, frame: pd.DataFrame, caption: str, name: str):
         """A table of this page, escaped, with a fixed id."""
         return styled_table(frame, caption, f"ind{self.ident}-{name}")
+
+    # -- what both templates show (the active indicator's page and the retired one's) ----------------
+
+    def show_values(self, caption: str, empty: str | None = None) -> None:
+        """Display the figure of every value, the figure in words and the table of every observation
+        (*caption*); an indicator without values in the edition's years gets *empty* as a paragraph
+        (nothing if None)."""
+        from IPython.display import HTML, display
+
+        from .figures import show
+
+        if self.observations.empty:
+            if empty:
+                display(HTML(f"<p>{html.escape(empty)}</p>"))
+            return
+        show(self.figure())
+        display(HTML(f"<p>Figuren i tekst: {html.escape(self.figure_text())}</p>"))
+        display(self.show(self.observation_table(), caption, "verdier"))
+
+    def show_corrections(self, empty: str | None = None) -> None:
+        """Display the errata, series breaks and corrections that concern the indicator
+        (:meth:`corrections_table`); if there are none, *empty* as a paragraph (nothing if None)."""
+        from IPython.display import HTML, display
+
+        notes = self.corrections_table()
+        if not notes.empty:
+            display(self.show(notes, "Avvik, brudd og rettelser", "avvik"))
+        elif empty:
+            display(HTML(f"<p>{html.escape(empty)}</p>"))
 
 
 # --------------------------------------------------------------------------------------------------
