@@ -44,7 +44,7 @@ from .keys import BOOK_SOURCES, CACHE_FORMAT, Inputs, _files, book_key
 from .links import PAGES_DIR
 
 TEXT_NOTEBOOK = ".md"  # a page with a jupytext header (see is_text_notebook)
-CACHE_ENTRIES = 120  # executed copies kept (about ten variants of every notebook), least recently used go
+CACHE_ENTRIES = 400  # executed copies kept (about two editions of the book, and their variants), least recently used go
 CELL_TIMEOUT = 600  # seconds one cell may run
 INDICATOR_TEMPLATE = f"{PAGES_DIR}/_template.md"  # executed once per active indicator into indikatorer/<id>.ipynb
 RETIRED_TEMPLATE = f"{PAGES_DIR}/_retired.md"  # the short page of a retired indicator, made the same way
@@ -162,6 +162,24 @@ class NotebookCache:
         _write_atomically(self._path(key), header + b"\n" + notebook, self.folder / f".{key}.{os.getpid()}.tmp")
 
     READS = ".reads.json"
+    PARTS = "executed-parts.json"  # evalkit.keys.Inputs.parts: what of each source file executes
+    MAX_PARTS = 2000
+
+    def parts(self) -> dict:
+        try:
+            found = json.loads((self.folder / self.PARTS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        ok = isinstance(found, dict) and all(isinstance(v, str) and len(v) == 64 for v in found.values())
+        return found if ok else {}
+
+    def put_parts(self, parts: dict) -> None:
+        if parts == self.parts():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        kept = dict(list(parts.items())[-self.MAX_PARTS:])
+        _write_atomically(self.folder / self.PARTS, json.dumps(kept, sort_keys=True).encode(),
+                          self.folder / f".{self.PARTS}.{os.getpid()}.tmp")
 
     def reads(self, base: str) -> dict | None:
         """What the last execution of the notebook with *base* key read of the data (its record,
@@ -614,7 +632,7 @@ def expansions(root: Path, data_dir: Path, only=None) -> dict[Path, Expansion]:
     indicator's page from ``indikatorer/_template.md``, a retired one's short page from
     ``indikatorer/_retired.md``), for every indicator of the catalogue or only those in *only*, by id;
     a status whose template the book does not have gets no pages."""
-    from .indicator import page_titles
+    from .links import page_titles
 
     pages = {}
     for status, name in TEMPLATES.items():
@@ -658,13 +676,15 @@ class Plan:
         """The plan of a build; *only* limits the indicator pages to those ids (None: all of them);
         *cache* has the records of what each notebook read when it last ran (none: each depends on
         every file of the package)."""
-        inputs = Inputs.gather(params, data_dir)
+        inputs = Inputs.gather(params, data_dir, cache.parts() if cache else None)
         expanded = expansions(root, data_dir, only)
         sources = notebooks(root) + list(expanded)
         names = {nb: nb.relative_to(root).as_posix() for nb in sources}
         bases = {nb: inputs.base(expanded[nb].template, {**expanded[nb].params, "title": expanded[nb].title})
                  if nb in expanded else inputs.base(nb) for nb in sources}
         keys = {nb: inputs.with_data(b, cache.reads(b) if cache else None) for nb, b in bases.items()}
+        if cache:
+            cache.put_parts(inputs.parts)
         plan = cls(root, data_dir, params, names, keys, "", expanded, bases, inputs)
         plan.book = plan.book_key()
         return plan

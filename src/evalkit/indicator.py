@@ -32,7 +32,7 @@ from . import fmt, words
 from .chapter import Chapter
 from .editions import FINAL_EDITION, STATUS_EDITION
 from .htmltables import styled_table
-from .links import PAGES_DIR, page_href, page_link
+from .links import PAGES_DIR, page_href, page_link, page_titles
 from .significance import sample_sizes, wilson_interval
 from .tables import indicator_table, period_label
 
@@ -48,25 +48,6 @@ GREY_REASONS = {
 }
 SIGNIFICANCE_REASONS = {"not_significant": "ikke signifikant på 5 %-nivå", "n_unknown": "utvalgsstørrelsen er ikke oppgitt"}
 RISKY = ("=", "+", "-", "@", "\t", "\r")  # a downloaded CSV's text cell starting so gets a ' (as _ext/safe_downloads)
-
-
-# --------------------------------------------------------------------------------------------------
-# Which pages there are (read by the build before the data is validated: plain CSV, no frictionless)
-
-
-def page_titles(data_dir: Path, only=None, status: str | None = None) -> dict[int, str]:
-    """Indicator id -> its page's heading (``Indikator 24: …``), for every row of ``indicators.csv``
-    (active and retired), or only for the ids in *only*, and only those whose catalogue status is
-    *status* (``active``, ``retired``) if given. A catalogue that cannot be read gives no pages:
-    validation reports its problems before anything is executed."""
-    try:
-        with open(Path(data_dir) / "indicators.csv", encoding="utf-8", newline="") as fh:
-            rows = {int(r["id"]): (r["name"], r["status"]) for r in csv.DictReader(fh)}
-    except (OSError, KeyError, ValueError, TypeError, csv.Error):
-        return {}
-    keep = {i for i, (_, s) in rows.items() if status in (None, s)}
-    keep = keep if only is None else {int(i) for i in only} & keep
-    return {i: f"Indikator {i}: {rows[i][0]}" for i in sorted(keep)}
 
 
 # --------------------------------------------------------------------------------------------------

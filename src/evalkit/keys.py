@@ -80,22 +80,25 @@ class Inputs:
     package: Package
     code: str
     environment: str
-    _parts: dict = field(default_factory=dict, compare=False, repr=False)  # (notebook, bytes' hash) -> executed_part
+    # a notebook file's hash -> the hash of its executed_part: jupytext reads each source once (the build
+    # keeps this beside its cache, so a no-op build reads none)
+    parts: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def gather(cls, params: dict, data_dir: Path) -> Inputs:
-        return cls(params, Package(data_dir), tree_digest([PACKAGE], PACKAGE), versions_digest(COMPUTE_PACKAGES))
+    def gather(cls, params: dict, data_dir: Path, parts: dict | None = None) -> Inputs:
+        return cls(params, Package(data_dir), tree_digest([PACKAGE], PACKAGE), versions_digest(COMPUTE_PACKAGES),
+                   dict(parts or {}))
 
     def base(self, notebook: Path, page: dict | None = None) -> str:
         """The key of *notebook* but for the data; of a page made from a template (*notebook*), *page*
         holds what makes it that page (its parameters and heading), so each page has its own key and an
         edit of the template changes them all."""
-        source = (notebook, hashlib.sha256(notebook.read_bytes()).digest())  # a template: parsed once
-        if source not in self._parts:
-            self._parts[source] = executed_part(notebook)
+        source = f"{notebook.suffix} {hashlib.sha256(notebook.read_bytes()).hexdigest()}"
+        if source not in self.parts:
+            self.parts[source] = hashlib.sha256(executed_part(notebook)).hexdigest()
         h = hashlib.sha256(CACHE_FORMAT.encode())
-        for part in (self._parts[source], json.dumps(self.params, sort_keys=True).encode(),
-                     self.code.encode(), self.environment.encode()):
+        h.update(bytes.fromhex(self.parts[source]))
+        for part in (json.dumps(self.params, sort_keys=True).encode(), self.code.encode(), self.environment.encode()):
             h.update(hashlib.sha256(part).digest())
         if page is not None:
             h.update(hashlib.sha256(json.dumps(page, sort_keys=True).encode()).digest())
