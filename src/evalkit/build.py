@@ -28,6 +28,7 @@ file, cell and message, and leaves the previously published book as it was.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -99,11 +100,22 @@ def notebooks(root: Path) -> list[Path]:
 
 
 def read_notebook(path: Path):
-    """A source notebook as an nbformat notebook (text notebooks through jupytext)."""
+    """A source notebook as an nbformat notebook (text notebooks through jupytext); a copy, so that the
+    93 pages of one template parse it once."""
+    import copy
+
+    data = Path(path).read_bytes()
+    return copy.deepcopy(_parsed(str(path), hashlib.sha256(data).hexdigest(), data))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: str, digest: str, data: bytes):
     import jupytext
     import nbformat
 
-    return jupytext.read(path) if path.suffix == TEXT_NOTEBOOK else nbformat.read(path, as_version=4)
+    text = data.decode("utf-8")  # as jupytext.read(path) reads it
+    return jupytext.reads(text, fmt={"extension": TEXT_NOTEBOOK}) if path.endswith(TEXT_NOTEBOOK) \
+        else nbformat.reads(text, as_version=4)
 
 
 def parameters(as_of: int, base: int, data_dir: Path, points_threshold: float, relative_threshold: float) -> dict:
@@ -307,7 +319,7 @@ def remove_debris(out: Path, log=print) -> list[str]:
             removed.append(stage.name)
     for tmp in [*out.glob(".html-*"), *out.glob(".pdf-*"), *out.glob(".last-build.json.*"),
                 *(out / "cache").glob(".*.tmp"), *out.glob(f".{VALIDATED}.*"),
-                *(out / WARM_STAGE).glob(".evalkit-warm.json.*")]:
+                *(out / WARM_STAGE).glob(".evalkit-warm.json.*"), *(out / WARM_STAGE).glob(".evalkit-staged.json.*")]:
         tmp.unlink(missing_ok=True)
         removed.append(tmp.name)
     if (out / WARM_STAGE / ".executing").is_dir():  # a killed build's scratch folder
@@ -701,6 +713,45 @@ class Plan:
         return (stage / self.names[nb]).with_suffix(".ipynb")
 
 
+class Staged:
+    """What each executed notebook in a kept stage was made from: its key and its source's bytes (the
+    prose is put in from the source), with the file's size and time. A notebook whose record still
+    holds is left as it is: neither its cache entry nor its source is read again. Written after the
+    stage is filled; any other change of the file (a killed build, a hand edit) fails the check."""
+
+    FILE = ".evalkit-staged.json"
+
+    def __init__(self, stage: Path):
+        self.path = stage / self.FILE
+        try:
+            self.records = json.loads(self.path.read_text(encoding="utf-8"))
+            assert isinstance(self.records, dict)
+        except (OSError, ValueError, AssertionError):
+            self.records = {}
+
+    @staticmethod
+    def made_of(plan: Plan, nb: Path) -> list[str]:
+        page = plan.expanded.get(nb)
+        source = page.template if page else nb
+        return [plan.keys[nb], hashlib.sha256(source.read_bytes()).hexdigest(), page.title if page else ""]
+
+    def holds(self, name: str, made_of: list[str], path: Path) -> bool:
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        return self.records.get(name) == [*made_of, st.st_size, st.st_mtime_ns]
+
+    def record(self, name: str, made_of: list[str], path: Path) -> None:
+        st = path.stat()
+        self.records[name] = [*made_of, st.st_size, st.st_mtime_ns]
+
+    def save(self, names) -> None:
+        kept = {n: r for n, r in self.records.items() if n in set(names)}
+        _write_atomically(self.path, json.dumps(kept, sort_keys=True).encode(), self.path.with_name(
+            f".{self.FILE}.{os.getpid()}"))
+
+
 def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildReport, *, jobs: int,
                force: bool = False, log=print) -> None:
     """Fill *stage* with the book's sources and every notebook executed (from the cache where its key
@@ -708,13 +759,19 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
     _sync_sources(plan.root, stage, {nb for nb in plan.names if nb.suffix == TEXT_NOTEBOOK}
                   | {plan.root / t for t in TEMPLATES.values()}, orphans=bool(plan.expanded))
     todo = []
+    staged = Staged(stage)
+    (stage / Staged.FILE).unlink(missing_ok=True)  # written again once the stage is filled
     for nb, name in plan.names.items():
+        if not force and staged.holds(name, Staged.made_of(plan, nb), plan.executed_path(stage, nb)):
+            report.reused.append(name)
+            continue
         hit = None if force else cache.get(plan.keys[nb])
         if plan.keys[nb] in cache.dropped:
             log(f"  the cache entry of {name} was damaged and is dropped; executing it again")
         hit = hit and with_prose(hit, source_notebook(plan, nb))
         if hit is not None:
             _put(plan.executed_path(stage, nb), hit)
+            staged.record(name, Staged.made_of(plan, nb), plan.executed_path(stage, nb))
             report.reused.append(name)
         else:
             todo.append(nb)
@@ -723,6 +780,7 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
     for name in report.reused:
         log(f"  reused    {name}")
     if not todo:
+        staged.save(plan.names.values())
         return
     scratch = stage / ".executing"
 
@@ -734,6 +792,7 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
         cache.put(plan.settle(src, result.reads), dst)  # kept even if another notebook fails
         executed = dst.read_bytes()
         _put(plan.executed_path(stage, src), with_prose(executed, source_notebook(plan, src)) or executed)
+        staged.record(plan.names[src], Staged.made_of(plan, src), plan.executed_path(stage, src))
         report.executed[plan.names[src]] = round(result.seconds, 2)
         log(f"  executed  {plan.names[src]}  {result.seconds:5.1f} s")
 
@@ -744,6 +803,7 @@ def stage_book(plan: Plan, stage: Path, cache: NotebookCache, report: BuildRepor
         errors = execute_all(pairs, plan.params, jobs, scratch / ".kernel-logs", done, plan.expanded)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    staged.save(plan.names.values())  # the notebooks that failed have no record
     if errors:
         raise BuildError("notebook execution failed:\n" + "\n".join(f"  {e}" for e in errors))
 
