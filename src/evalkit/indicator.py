@@ -40,7 +40,7 @@ BOOK_TITLE = "Evaluering av Opptrappingsplanen for rusfeltet 2016–2020"
 # Why a change is grey (evalkit.classify.GREY_REASONS), as a reader is told.
 GREY_REASONS = {
     "missing": "mangler verdi for ett av årene",
-    "series_break": "verdiene er fra ulike serier (brudd i serien)",
+    "series_break": "verdiene er fra ulike serier, et brudd i serien",
     "inexact": "omtrentlig verdi: vises, men vurderes ikke",
     "no_change_rule": "rapporten beregner ingen endring for indikatoren",
     "no_direction": "indikatoren har ingen ønsket retning",
