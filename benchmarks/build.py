@@ -133,9 +133,21 @@ def ours(book: Path, out: Path, *extra: str) -> dict:
             "executed_seconds": report["executed"], "executed_names": sorted(report["executed"])}
 
 
-def jupyter_book_force(book: Path) -> dict:
-    """Jupyter Book executing every notebook itself, with the same flags as our build."""
-    assert "execute_notebooks: force" in (book / "_config.yml").read_text()  # the sources' configuration
+def jupyter_book_force(book: Path, stage: Path | None = None) -> dict:
+    """Jupyter Book executing every notebook itself, with the same flags as our build. With *stage* (our
+    cold build's kept stage), *book* becomes a copy of it with Jupyter Book's execution forced: the same
+    notebooks our build executed, indicator pages included (``jb build`` of the sources alone knows no
+    indicator pages), each with its parameters and heading."""
+    if stage is not None:
+        import yaml
+
+        shutil.rmtree(book)
+        shutil.copytree(stage, book, ignore=shutil.ignore_patterns("_build", ".*"))
+        cfg = yaml.safe_load((book / "_config.yml").read_text())
+        cfg["execute"]["execute_notebooks"] = "force"
+        cfg["sphinx"]["extra_extensions"] = [e for e in cfg["sphinx"]["extra_extensions"] if e != "evalkit.sphinx_warm"]
+        (book / "_config.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+    assert "execute_notebooks: force" in (book / "_config.yml").read_text()
     shutil.rmtree(book / "_build", ignore_errors=True)
     seconds, mem = timed([JB, "build", str(book), "--warningiserror", "--nitpick", "--keep-going", "--all", "-q"],
                          book)
@@ -219,7 +231,7 @@ def one_run(work: Path) -> dict:
     r: dict = {}
     r["cold"] = ours(book, out)
     r["notebooks"] = notebook_times(out, r["cold"]["executed_seconds"])
-    r["jupyter_book_force"] = jupyter_book_force(copy_book(work / "jb"))
+    r["jupyter_book_force"] = jupyter_book_force(copy_book(work / "jb"), out / "warm")
     r["noop"] = ours(book, out)
     edit_prose(book / EDITED_NOTEBOOK)
     r["prose_edit"] = ours(book, out)

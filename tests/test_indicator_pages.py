@@ -288,14 +288,12 @@ def test_template_pages_cache_and_hostile_names(mini_package, tmp_path_factory):
 
 
 @pytest.mark.book
-def test_a_retired_page_is_short_and_a_break_is_marked(tmp_path_factory):
-    """The real data, three pages: 17 (retired in the third status report, 001 line 337) has the short
+def test_a_retired_page_is_short_and_a_break_is_marked(built_book):
+    """The real book's pages 17 (retired in the third status report, 001 line 337) has the short
     page (when and why, with its source; the catalogue; downloads) and none of the full page's sections;
     15 and 24 (active) have every section, and 15's figure marks its series break in the picture and in
     its text alternative (BrukerPlan's new sample from 2020, after the main series' 2018)."""
-    base = tmp_path_factory.mktemp("three-pages")
-    root = indicator_book(base / "book")
-    html = build(root=root, out=base / "out", data_dir=DATA, indicators=[15, 17, 24], log=lambda *_: None)
+    html = built_book(2020)
     full = ["Verdiene", "Endringene etter rapportens regel, og to andre lesninger", "Hva rapportene sier",
                 "Avvik, brudd og rettelser", "I de to utgavene", "Last ned og siter"]
 
