@@ -10,7 +10,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from .browser import PAGE_HEIGHT, WIDTHS, chapters
+from .browser import PAGE_HEIGHT, SCREENSHOT_EDITIONS, WIDTHS, chapters
 
 pytestmark = pytest.mark.book
 
@@ -33,7 +33,7 @@ def test_pages_in_the_browser(visited, as_of):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("as_of", EDITIONS)
+@pytest.mark.parametrize("as_of", SCREENSHOT_EDITIONS)
 def test_screenshots_of_every_chapter(visited, as_of):
     visits = visited(as_of)
     for page in chapters():
