@@ -250,7 +250,7 @@ def indicator_pages(book: Path) -> list[str]:
 
     data = (book / "data").resolve()
     plan = Plan.make(book, data, parameters(2020, 2016, data, 1.0, 2.5))
-    return [name for name in plan.names.values() if name.startswith(INDICATOR_PAGES)]
+    return [name for name in plan.names.values() if name.startswith(INDICATOR_PAGES) and Path(name).stem.isdigit()]
 
 
 def cost_curve(work: Path) -> dict:
