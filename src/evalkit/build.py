@@ -104,12 +104,11 @@ def read_notebook(path: Path):
     93 pages of one template parse it once."""
     import copy
 
-    data = Path(path).read_bytes()
-    return copy.deepcopy(_parsed(str(path), hashlib.sha256(data).hexdigest(), data))
+    return copy.deepcopy(_parsed(str(path), Path(path).read_bytes()))
 
 
 @functools.lru_cache(maxsize=64)
-def _parsed(path: str, digest: str, data: bytes):
+def _parsed(path: str, data: bytes):  # by content: an edited source is parsed again
     import jupytext
     import nbformat
 
