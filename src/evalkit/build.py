@@ -757,7 +757,7 @@ class Staged:
     def made_of(plan: Plan, nb: Path) -> list[str]:
         page = plan.expanded.get(nb)
         source = page.template if page else nb
-        return [plan.keys[nb], hashlib.sha256(source.read_bytes()).hexdigest(), page.title if page else ""]
+        return [plan.keys[nb], plan.inputs.source_sha(source), page.title if page else ""]
 
     def holds(self, name: str, made_of: list[str], path: Path) -> bool:
         try:

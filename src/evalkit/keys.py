@@ -83,6 +83,8 @@ class Inputs:
     # a notebook file's hash -> the hash of its executed_part: jupytext reads each source once (the build
     # keeps this beside its cache, so a no-op build reads none)
     parts: dict = field(default_factory=dict, compare=False, repr=False)
+    # (a source file, its size and time) -> the sha256 of its bytes (a template serves 93 pages)
+    sources: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def gather(cls, params: dict, data_dir: Path, parts: dict | None = None) -> Inputs:
@@ -93,7 +95,7 @@ class Inputs:
         """The key of *notebook* but for the data; of a page made from a template (*notebook*), *page*
         holds what makes it that page (its parameters and heading), so each page has its own key and an
         edit of the template changes them all."""
-        source = f"{notebook.suffix} {hashlib.sha256(notebook.read_bytes()).hexdigest()}"
+        source = f"{notebook.suffix} {self.source_sha(notebook)}"
         if source not in self.parts:
             self.parts[source] = hashlib.sha256(executed_part(notebook)).hexdigest()
         h = hashlib.sha256(CACHE_FORMAT.encode())
@@ -103,6 +105,14 @@ class Inputs:
         if page is not None:
             h.update(hashlib.sha256(json.dumps(page, sort_keys=True).encode()).digest())
         return h.hexdigest()
+
+    def source_sha(self, notebook: Path) -> str:
+        """The sha256 of a source file's bytes, read again only if its size or time changed."""
+        st = notebook.stat()
+        seen = (notebook, st.st_size, st.st_mtime_ns)
+        if seen not in self.sources:
+            self.sources[seen] = hashlib.sha256(notebook.read_bytes()).hexdigest()
+        return self.sources[seen]
 
     def with_data(self, base: str, reads: dict | None) -> str:
         """The key of the notebook with *base* key that read *reads* of the data (None: all of it)."""

@@ -21,6 +21,7 @@ the notebook's kernel; :func:`digest` turns a record into the hash of just those
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -173,13 +174,25 @@ class Package:
         except (ValueError, AttributeError, KeyError, TypeError):
             self.resources = {}
         self._rows: dict[str, dict] = {}
+        self._sha: dict[str, bytes] = {}
+
+    def sha(self, path: str) -> bytes:
+        """The sha256 of one file's bytes (of nothing if the package has no such file), hashed once:
+        every notebook's key hashes the descriptor and the files it read whole."""
+        if path not in self._sha:
+            self._sha[path] = hashlib.sha256(self.files.get(path, b"")).digest()
+        return self._sha[path]
+
+    @functools.cached_property
+    def _whole(self) -> str:
+        h = hashlib.sha256(b"evalkit-data-whole")
+        for name in self.files:
+            h.update(name.encode() + b"\0" + self.sha(name))
+        return h.hexdigest()
 
     def whole(self) -> str:
         """The hash of every file: the dependency of a notebook whose reads are not known."""
-        h = hashlib.sha256(b"evalkit-data-whole")
-        for name, data in self.files.items():
-            h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        return h.hexdigest()
+        return self._whole
 
     def _by_indicator(self, table: str) -> dict:
         """``{indicator or None: hash of its rows}`` and ``"header"``, for a table of rows per indicator."""
@@ -203,12 +216,11 @@ class Package:
             return self.whole()
         h = hashlib.sha256(b"evalkit-data-read")
         named = {path: name for name, path in self.resources.items()}
-        for path, data in self.files.items():  # files of no resource (and the descriptor) always count
+        for path in self.files:  # files of no resource (and the descriptor) always count
             if path not in named:
-                h.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+                h.update(path.encode() + b"\0" + self.sha(path))
         for table in record["whole"]:
-            path = self.resources.get(table)
-            h.update(f"whole {table}\0".encode() + hashlib.sha256(self.files.get(path, b"")).digest())
+            h.update(f"whole {table}\0".encode() + self.sha(self.resources.get(table)))
         for table, ids in record["rows"].items():
             if table not in self.resources or self.resources[table] not in self.files:
                 h.update(f"absent {table}\0".encode())
