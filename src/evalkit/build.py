@@ -371,13 +371,7 @@ AFTER = "import evalkit.reads; evalkit.reads.dump({path!r})"  # what the noteboo
 
 
 def _run_silently(km, code: str) -> None:
-    kc = km.blocking_client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=CELL_TIMEOUT)
-    finally:
-        kc.stop_channels()
+    reply = km.client().execute_interactive(code, silent=True, store_history=False, timeout=CELL_TIMEOUT)
     content = reply["content"]
     if content["status"] != "ok":
         raise BuildError(f"kernel set-up failed: {content.get('ename')}: {content.get('evalue')}")
@@ -399,34 +393,62 @@ def _kernel(log_dir: str):
 
 @functools.cache
 def _warm_kernel_manager():
-    """A kernel manager that remembers the clients it hands out. papermill's client leaves its channels
-    open on a kernel it did not start (nbclient closes them only with the kernel), and each open client
-    keeps its sockets and threads: about 2 MiB of the build process per notebook executed, until
-    :func:`close_clients` is called after each notebook."""
+    """A kernel manager that hands out one client, kept open and ready while its kernel lives.
+
+    papermill asks the manager for a client for each notebook and, on a kernel it did not start, never
+    closes it (nbclient closes a client only with its own kernel): each one kept its sockets and three
+    threads, ~2 MiB of the build process a notebook. And each new client waits for the kernel to be
+    ready, which costs 0.2 s however idle the kernel is (jupyter_client listens that long for the last
+    message), three times a notebook with the set-up and the record of what it read. The kept client
+    starts and waits once; notebooks' clients ignore its messages by their ids, as they ignore each
+    other's. It is closed with its kernel (:func:`shutdown_kernels`)."""
+    from jupyter_client.blocking import BlockingKernelClient
     from jupyter_client.manager import KernelManager
 
+    class KeptClient(BlockingKernelClient):
+        ready = False
+
+        def start_channels(self, *args, **kwargs):
+            if not self.channels_running:
+                super().start_channels(*args, **kwargs)
+
+        def wait_for_ready(self, timeout=None):
+            if not self.ready:
+                super().wait_for_ready(timeout=timeout)
+                self.ready = True
+
+        def stop_channels(self):  # a notebook's execution is over, not the kernel: see close()
+            pass
+
+        def close(self):
+            super().stop_channels()
+            if self._created_context and not self.context.closed:  # its own context, not the manager's
+                self.context.destroy(linger=0)
+
     class WarmKernelManager(KernelManager):
+        kept = None
+
+        def __init__(self, **kwargs):
+            super().__init__(client_factory=KeptClient, **kwargs)
+
         def client(self, **kwargs):
-            kc = super().client(**kwargs)
-            self.__dict__.setdefault("_handed_out", []).append(kc)
-            return kc
+            if self.kept is None:
+                self.kept = super().client(**kwargs)
+                self.kept.start_channels()
+                self.kept.wait_for_ready(timeout=60)
+            return self.kept
 
     return WarmKernelManager
 
 
-def close_clients(km) -> None:
-    """Stop the channels of every client *km* handed out (the kernel keeps running)."""
-    for kc in km.__dict__.pop("_handed_out", []):
-        kc.stop_channels()
-        if getattr(kc, "_created_context", False) and not kc.context.closed:  # its own, not the manager's
-            kc.context.destroy(linger=0)
-
-
 def shutdown_kernels() -> None:
-    """Shut down every kernel this process started (before Sphinx runs: its memory goes with it)."""
+    """Shut down every kernel this process started, and close its client (before Sphinx runs: their
+    memory goes with them)."""
     while _STARTED:
         km, log = _STARTED.pop()
         try:
+            if km.kept is not None:
+                km.kept.close()
             km.shutdown_kernel(now=True)
         except Exception:  # noqa: BLE001 - a kernel that died already
             pass
@@ -450,8 +472,6 @@ def _execute(src: str, dst: str, params: dict, log_dir: str, title: str | None =
     except papermill.PapermillExecutionError as exc:
         where = _source_line(Path(src), Path(dst))
         raise BuildError(f"{where}: cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}") from None
-    finally:
-        close_clients(km)
     _hide_injected_parameters(Path(dst))
     return Executed(src, time.perf_counter() - start, _reads(km, Path(dst).with_suffix(".reads.json")))
 
