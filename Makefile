@@ -19,10 +19,12 @@ PORT ?= 8000
 preview: $(STAMP)
 	$(BIN)/evalkit preview --as-of $(AS_OF) --port $(PORT)
 
+# Two test processes (pytest-xdist): the files using the built book in one, the rest in the other (conftest.py).
+TEST_WORKERS ?= 2
 test: $(STAMP) browser pdftools $(AXE)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
-# The validation fuzz test with many more cases than `make test` runs (FUZZ_EXAMPLES=60 there).
+# The validation fuzz test with many more cases than `make test` runs (FUZZ_EXAMPLES=30 there).
 FUZZ_EXAMPLES ?= 3000
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py

@@ -12,6 +12,9 @@ parameters, and fails on the first error with its file and line. Running each ch
 nbval cost about ten seconds a notebook and found nothing the build does not.
 """
 
+import functools
+import re
+from pathlib import Path
 from unittest import mock
 
 import nbformat
@@ -36,7 +39,6 @@ class TextNotebook(IPyNbFile):
     def _read(self, path, as_version=4):
         from evalkit.build import read_notebook
         from papermill.parameterize import parameterize_notebook
-        from pathlib import Path
 
         nb = read_notebook(Path(path))
         if not self.parameters:
@@ -79,3 +81,32 @@ def pytest_collect_file(file_path, parent):
     from evalkit.build import is_text_notebook
 
     return TextNotebookEditions.from_parent(parent, path=file_path) if is_text_notebook(file_path) else None
+
+
+# `make test` runs the suite in two processes (pytest-xdist): each test file goes whole to one process
+# (its module fixtures, and nbval's kernel for a notebook's cells, are made once), and every test file
+# that uses the session's built book (or the browser that visits it) goes to the same one, which builds
+# each edition once. The other process meanwhile runs the rest: nbval, the small books' builds, the fuzz
+# test. (xdist's own --dist loadgroup cannot do this with pytest 9, whose node ids it can no longer
+# rename; this scheduler groups by file name instead.)
+BOOK_FIXTURES = re.compile(r"def \w+\([^)]*\b(built_book|served|visited|chromium)\b")  # a test or fixture asking for one
+
+
+@functools.cache
+def book_files(root: Path) -> frozenset[str]:
+    """The test files (relative to *root*) with a test or fixture that asks for the built book's fixtures."""
+    return frozenset(p.relative_to(root).as_posix() for p in (root / "tests").glob("test_*.py")
+                     if BOOK_FIXTURES.search(p.read_text(encoding="utf-8")))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    root = Path(str(config.rootpath))
+
+    class ByFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::")[0]
+            return "the built book" if file in book_files(root) else file
+
+    return ByFile(config, log)
