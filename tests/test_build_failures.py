@@ -64,3 +64,21 @@ def test_bad_data_stops_before_any_notebook(good_book, tmp_path):
     assert "observations.csv:2: column 'qualifier'" in failed_build(root, out, data, DataValidationError)
     assert not Path("/tmp/evalkit-should-not-run").exists()
     assert published_state(out) == before
+
+
+def test_a_kernel_that_dies_is_reported_and_the_others_still_run(tmp_path):
+    """A cell that ends Python (or an out-of-memory kill) took the kernel down and hung the build: the
+    wait for the cell's output blocked the check for a dead kernel. Now the build fails at once with the
+    notebook's name, and the next notebook (same thread, jobs=1) runs in a new kernel."""
+    import json
+
+    root = tiny_book(tmp_path / "src", "import os; os._exit(1)", more={"z_after": "print('z')"})
+    out = tmp_path / "_build"
+    with pytest.raises(BuildError) as info:
+        build(root=root, out=out, data_dir=DATA, jobs=1, log=lambda *_: None)
+    assert "chapters/kapittel.md" in str(info.value) and "kernel died" in str(info.value)
+    assert not (out / "html").exists()  # nothing half-built is published
+    set_cell(root, 2, "print('ok')")
+    build(root=root, out=out, data_dir=DATA, jobs=1, log=lambda *_: None)
+    report = json.loads((out / "last-build.json").read_text())
+    assert list(report["executed"]) == ["chapters/kapittel.md"]  # z_after ran, in a new kernel, and was kept

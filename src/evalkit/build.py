@@ -371,7 +371,7 @@ AFTER = "import evalkit.reads; evalkit.reads.dump({path!r})"  # what the noteboo
 
 
 def _run_silently(km, code: str) -> None:
-    reply = km.client().execute_interactive(code, silent=True, store_history=False, timeout=CELL_TIMEOUT)
+    reply = km.ready_client().execute_interactive(code, silent=True, store_history=False, timeout=CELL_TIMEOUT)
     content = reply["content"]
     if content["status"] != "ok":
         raise BuildError(f"kernel set-up failed: {content.get('ename')}: {content.get('evalue')}")
@@ -393,62 +393,74 @@ def _kernel(log_dir: str):
 
 @functools.cache
 def _warm_kernel_manager():
-    """A kernel manager that hands out one client, kept open and ready while its kernel lives.
+    """A kernel manager with two clients, kept open while its kernel lives: a blocking one for the
+    build's own code (:func:`_run_silently`) and an asynchronous one that papermill gets for every
+    notebook.
 
     papermill asks the manager for a client for each notebook and, on a kernel it did not start, never
     closes it (nbclient closes a client only with its own kernel): each one kept its sockets and three
-    threads, ~2 MiB of the build process a notebook. And each new client waits for the kernel to be
-    ready, which costs 0.2 s however idle the kernel is (jupyter_client listens that long for the last
-    message), three times a notebook with the set-up and the record of what it read. The kept client
-    starts and waits once; notebooks' clients ignore its messages by their ids, as they ignore each
-    other's. It is closed with its kernel (:func:`shutdown_kernels`)."""
-    from jupyter_client.blocking import BlockingKernelClient
+    threads, ~2 MiB of the build process a notebook. Each new client also waits for the kernel to be
+    ready, which costs 0.2 s however idle the kernel is, three times a notebook. The kept clients start
+    and wait once; a notebook's messages are told from another's by their ids. papermill's client is
+    asynchronous, as nbclient expects: with a blocking one, its wait for a cell's output blocked the
+    loop that notices a dead kernel, and a kernel that died hung the build."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.client import KernelClient
     from jupyter_client.manager import KernelManager
 
-    class KeptClient(BlockingKernelClient):
-        ready = False
-
+    class KeptClient(AsyncKernelClient):
         def start_channels(self, *args, **kwargs):
             if not self.channels_running:
                 super().start_channels(*args, **kwargs)
 
-        def wait_for_ready(self, timeout=None):
-            if not self.ready:
-                super().wait_for_ready(timeout=timeout)
-                self.ready = True
+        def wait_for_ready(self, timeout=None):  # the manager's blocking client waited for this kernel
+            return None
 
-        def stop_channels(self):  # a notebook's execution is over, not the kernel: see close()
+        def stop_channels(self):  # a notebook's execution is over, not the kernel's life: see close()
             pass
 
-        def close(self):
-            super().stop_channels()
-            if self._created_context and not self.context.closed:  # its own context, not the manager's
-                self.context.destroy(linger=0)
+    def close(kc) -> None:
+        KernelClient.stop_channels(kc)
+        if kc._created_context and not kc.context.closed:  # its own context, not the manager's
+            kc.context.destroy(linger=0)
 
     class WarmKernelManager(KernelManager):
-        kept = None
+        kept = ready = None
 
         def __init__(self, **kwargs):
             super().__init__(client_factory=KeptClient, **kwargs)
 
+        def ready_client(self):
+            """The blocking client, started and found ready once."""
+            if self.ready is None:
+                kc = self.blocking_client()
+                kc.start_channels()
+                kc.wait_for_ready(timeout=60)
+                self.ready = kc
+            return self.ready
+
         def client(self, **kwargs):
             if self.kept is None:
+                self.ready_client()
                 self.kept = super().client(**kwargs)
                 self.kept.start_channels()
-                self.kept.wait_for_ready(timeout=60)
             return self.kept
+
+        def close_clients(self) -> None:
+            for kc in (self.kept, self.ready):
+                if kc is not None:
+                    close(kc)
 
     return WarmKernelManager
 
 
 def shutdown_kernels() -> None:
-    """Shut down every kernel this process started, and close its client (before Sphinx runs: their
+    """Shut down every kernel this process started, and close its clients (before Sphinx runs: their
     memory goes with them)."""
     while _STARTED:
         km, log = _STARTED.pop()
         try:
-            if km.kept is not None:
-                km.kept.close()
+            km.close_clients()
             km.shutdown_kernel(now=True)
         except Exception:  # noqa: BLE001 - a kernel that died already
             pass
@@ -459,6 +471,7 @@ def _execute(src: str, dst: str, params: dict, log_dir: str, title: str | None =
     """Execute one notebook (a text notebook is converted by jupytext first) in this thread's warm kernel;
     *title*, for a page made from a template, becomes its heading."""
     import papermill
+    from nbclient.exceptions import DeadKernelError
 
     start = time.perf_counter()
     km = _kernel(log_dir)
@@ -472,6 +485,9 @@ def _execute(src: str, dst: str, params: dict, log_dir: str, title: str | None =
     except papermill.PapermillExecutionError as exc:
         where = _source_line(Path(src), Path(dst))
         raise BuildError(f"{where}: cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}") from None
+    except DeadKernelError:
+        raise BuildError(f"{src}: the kernel died while the notebook ran (a cell ended Python, or the "
+                         "machine ran out of memory); the next notebook gets a new kernel") from None
     _hide_injected_parameters(Path(dst))
     return Executed(src, time.perf_counter() - start, _reads(km, Path(dst).with_suffix(".reads.json")))
 
