@@ -1,5 +1,6 @@
 """A failed build says where and why, and never replaces the published book."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -70,8 +71,6 @@ def test_a_kernel_that_dies_is_reported_and_the_others_still_run(tmp_path):
     """A cell that ends Python (or an out-of-memory kill) took the kernel down and hung the build: the
     wait for the cell's output blocked the check for a dead kernel. Now the build fails at once with the
     notebook's name, and the next notebook (same thread, jobs=1) runs in a new kernel."""
-    import json
-
     root = tiny_book(tmp_path / "src", "import os; os._exit(1)", more={"z_after": "print('z')"})
     out = tmp_path / "_build"
     with pytest.raises(BuildError) as info:
