@@ -224,3 +224,52 @@ def test_validated_once_per_content_and_copies_for_each_caller(tmp_path):
     (tmp_path / "observations.csv").write_text("\n".join(obs) + "\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match="observations.csv:2"):
         data.validated(tmp_path)
+
+
+def test_a_package_the_build_validated_is_read_unchecked_and_anything_else_is_checked(tmp_path, monkeypatch):
+    """The build tells its kernels the validation key it found valid (evalkit.data.trust): those bytes are
+    then read without frictionless, into the very frames validate() gives; a package with any other
+    key (one edited byte) is still validated, and its problem still raised."""
+    import shutil
+
+    import pandas.testing as pdt
+    import pytest
+
+    from evalkit import data
+    from evalkit.data import DataValidationError
+    from evalkit.keys import validation_key
+
+    for f in DATA.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setattr(data, "_TRUSTED", set())
+    monkeypatch.setattr(data, "_VALIDATED", {})
+    checked = validate(tmp_path)
+    data.trust(validation_key(tmp_path.resolve()))
+    monkeypatch.setattr(data, "validate", lambda *a: pytest.fail("a trusted package was validated again"))
+    trusted = data.validated(tmp_path)
+    assert list(trusted) == list(checked)
+    for name, frame in checked.items():
+        pdt.assert_frame_equal(trusted[name], frame)
+        assert trusted[name].attrs == frame.attrs and trusted[name].index.name == "line"
+    assert trusted["observations"]["value"].notna().sum() == checked["observations"]["value"].notna().sum() > 200
+
+    monkeypatch.undo()
+    monkeypatch.setattr(data, "_TRUSTED", {validation_key(tmp_path.resolve())})
+    monkeypatch.setattr(data, "_VALIDATED", {})
+    obs = (tmp_path / "observations.csv").read_text(encoding="utf-8").splitlines()
+    obs[1] = obs[1].replace(",", ",x", 1)
+    (tmp_path / "observations.csv").write_text("\n".join(obs) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="observations.csv:2"):
+        data.validated(tmp_path)
+
+
+def test_the_build_command_does_not_import_pandas():
+    """`evalkit build` keeps pandas and frictionless out of its process (the data are validated in a
+    process of their own), so its memory beside the kernels is what the build itself needs (issue 16)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, evalkit.cli, evalkit.build, evalkit.preview, evalkit.sphinx_warm, evalkit.pdf; "
+            "print(sorted(m for m in ('pandas', 'numpy', 'frictionless') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -384,8 +384,9 @@ def _glue_parts(prefix: str, texts: dict, parts: tuple[str, ...], allowed: tuple
 def setup(as_of: int = 2020, base_year: int = 2016, data_dir=None,
           points_threshold: float = DEFAULT_POINTS_THRESHOLD,
           relative_threshold: float = DEFAULT_RELATIVE_THRESHOLD) -> Chapter:
-    """Validate the data (once per content in a warm kernel) and set the figures' style; the first call
-    of every chapter notebook."""
+    """Validate the data (once per content in a warm kernel; not again where the build has validated the
+    same bytes: :func:`evalkit.data.trust`) and set the figures' style; the first call of every chapter
+    notebook."""
     from .data import validated
     from .figures import use_book_style
     from .reads import quiet

@@ -27,8 +27,8 @@ from enum import Enum
 import numpy as np
 import pandas as pd
 
-DEFAULT_POINTS_THRESHOLD = 1.0
-DEFAULT_RELATIVE_THRESHOLD = 2.5
+from .thresholds import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
+
 _EPS = 1e-9
 
 

@@ -6,10 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import data as data_mod
-from .classify import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
-from .tables import display_frame, indicator_table
-from .vocabulary import Vocabulary
+from .thresholds import DEFAULT_POINTS_THRESHOLD, DEFAULT_RELATIVE_THRESHOLD
+
+# The data, tables and vocabulary modules (pandas, frictionless) are imported by the commands that use
+# them: `evalkit build` keeps its process small while its kernels run (the data are validated in a
+# process of their own: evalkit.build.validate_data).
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
@@ -24,6 +25,8 @@ def _threshold_args(p: argparse.ArgumentParser) -> None:
 
 
 def _validated(data_dir: Path | None) -> dict:
+    from . import data as data_mod
+
     try:
         return data_mod.validate(data_dir)
     except data_mod.DataValidationError as exc:
@@ -39,6 +42,9 @@ def cmd_validate(args) -> int:
 
 
 def cmd_table(args) -> int:
+    from .tables import display_frame, indicator_table
+    from .vocabulary import Vocabulary
+
     frames = _validated(args.data)
     vocab = Vocabulary.from_frames(frames)
     if args.area != "all" and args.area not in vocab.areas:
@@ -69,11 +75,15 @@ def _run(action, failure: str) -> int:
     except BuildBusy as exc:
         print(f"{exc}; not waiting (--no-wait)", file=sys.stderr)
         return 2
-    except data_mod.DataValidationError as exc:
-        print(exc, file=sys.stderr)
-        return 1
     except BuildError as exc:
         print(f"{failure}\n{exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        from .data import DataValidationError
+
+        if not isinstance(exc, DataValidationError):
+            raise
+        print(exc, file=sys.stderr)
         return 1
 
 

@@ -15,7 +15,6 @@ and words them, in bokmål.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
@@ -23,7 +22,6 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .build import BuildError, BuildLock, BuildReport, NotebookCache, Plan, parameters, stage_book
+from .build import BuildError, BuildLock, BuildReport, NotebookCache, Plan, parameters, stage_book, validate_data
 from .keys import BOOK_SOURCES, PACKAGE
 
 
@@ -28,18 +28,16 @@ def preview_folders(out: Path) -> tuple[Path, Path]:
 def refresh_stage(*, root: Path, out: Path, as_of: int, base: int, data_dir: Path | None, jobs: int | None,
                   points_threshold: float, relative_threshold: float, log=print) -> Path:
     """Bring the preview's stage up to date with the sources; return its folder."""
-    from .data import validate
-
     root = root.resolve()
     data_dir = Path(data_dir or root / "data").resolve()
-    validate(data_dir)
     params = parameters(as_of, base, data_dir, points_threshold, relative_threshold)
     cache = NotebookCache(out / "cache")
     src, _ = preview_folders(out)
     src.mkdir(parents=True, exist_ok=True)
     with BuildLock(out, log=log):  # shared with `make book`: one of them at a time uses the cache
+        valid = validate_data(data_dir, out, log)
         plan = Plan.make(root, data_dir, params, cache=cache)
-        stage_book(plan, src, cache, BuildReport(), jobs=jobs or os.cpu_count() or 1, log=log)
+        stage_book(plan, src, cache, BuildReport(), jobs=jobs or os.cpu_count() or 1, valid=valid, log=log)
     # Sphinx reads conf.py; jb writes it from the stage's _config.yml (execution off).
     jb = Path(sys.executable).with_name("jb")
     conf = subprocess.run([str(jb), "config", "sphinx", str(src)], capture_output=True, text=True)
