@@ -24,12 +24,14 @@ def _notebook(path: Path):
     return read_myst_markdown_notebook(text) if path.suffix == ".md" and is_myst_markdown_notebook(text) else None
 
 
-def unexecuted_pages(app, env) -> list[str]:
-    """The notebooks Jupyter Book will not execute and that lack outputs, as source paths."""
+def unexecuted_pages(app, env, docnames=None) -> list[str]:
+    """The notebooks Jupyter Book will not execute and that lack outputs, as source paths: of
+    *docnames* (the pages this run reads; the pages it does not read passed this check when they were
+    last read), or of every page."""
     config = env.mystnb_config
     srcdir = Path(app.srcdir)
     missing = []
-    for docname in sorted(env.found_docs):
+    for docname in sorted(env.found_docs if docnames is None else docnames):
         path = Path(env.doc2path(docname))
         nb = _notebook(path)
         if nb is None:
@@ -45,7 +47,7 @@ def unexecuted_pages(app, env) -> list[str]:
 
 
 def _check(app, env, docnames):
-    missing = unexecuted_pages(app, env)
+    missing = unexecuted_pages(app, env, docnames)
     if missing:
         raise ExtensionError(f"{len(missing)} page(s) would have no outputs, since their notebooks are not "
                              f"executed: {', '.join(missing)}; {HOW}")
