@@ -405,11 +405,12 @@ def main() -> None:
         print(f"  {name:38} {value:60} target {target}" if target else f"  {name:38} {value}")
     print(f"  executed after changing indicator {CHANGED_OBSERVATION[0]}'s {CHANGED_OBSERVATION[1]} value: "
           + ", ".join(runs[0]["data_change"]["executed_names"]))
-    print("  slowest notebooks (wall, in cells, setup cell, outside cells; slowest cells):")
+    print("  slowest notebooks (wall, in cells, setup cell, outside cells; a kernel's first notebook also "
+          "starts it and imports what the chapters import; slowest cells):")
     for name, m in worst[:5]:
         cells = "; ".join(f"{d:.1f} s {line}" for d, line in m["slowest_cells"])
         print(f"    {name:36} {m['wall_s']:5.1f} s  cells {m['cells_s']:5.1f}  setup {m['setup_s']:4.2f}  "
-              f"outside {m['outside_cells_s']:4.2f}  | {cells}")
+              f"outside {m['outside_cells_s']:4.2f}{'  (kernel start)' if m['first_on_kernel'] else ''}  | {cells}")
     if curve["points"]:
         print("  cost curve (cold builds):")
         for p in curve["points"]:
